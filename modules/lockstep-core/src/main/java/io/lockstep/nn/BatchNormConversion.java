@@ -25,6 +25,14 @@ public final class BatchNormConversion {
         return fromTree(tree, SyncBatchNormalization.class);
     }
 
+    /** DL4J's own batch-norm configuration with the same settings (running variance stored as variance). */
+    public static BatchNormalization toDl4j(SyncBatchNormalization sync) {
+        ObjectNode tree = asTree(sync);
+        tree.put(TYPE_PROPERTY, BatchNormalization.class.getName());
+        tree.remove("unbiasedRunningVariance");
+        return fromTree(tree, BatchNormalization.class);
+    }
+
     private static ObjectNode asTree(BatchNormalization layer) {
         return NeuralNetConfiguration.mapper().valueToTree(layer);
     }

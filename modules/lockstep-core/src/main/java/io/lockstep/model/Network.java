@@ -1,0 +1,252 @@
+package io.lockstep.model;
+
+import io.lockstep.nn.SyncBatchNormLayer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.DataSet;
+
+/**
+ * A DL4J network, {@link MultiLayerNetwork} or {@link ComputationGraph}, seen through the few operations that
+ * Lockstep needs, so that nothing else has to ask which of the two it holds.
+ */
+public abstract class Network {
+
+    public static Network of(Model model) {
+        if (model instanceof MultiLayerNetwork mln) {
+            return new Multi(mln);
+        }
+        if (model instanceof ComputationGraph graph) {
+            return new Graph(graph);
+        }
+        throw new IllegalArgumentException("unsupported DL4J model type " + model.getClass().getName()
+                + " (expected MultiLayerNetwork or ComputationGraph)");
+    }
+
+    /** The DL4J model itself (for saving, evaluation and the user). */
+    public abstract Model model();
+
+    /** An independent copy with the same configuration and parameters (a worker's replica). */
+    public abstract Network copy();
+
+    /** The flat parameter vector; every layer's parameters are views of it. */
+    public final INDArray params() {
+        return model().params();
+    }
+
+    /** The flat gradient vector that backprop fills and the updater reads; layers' gradients are views of it. */
+    public abstract INDArray flattenedGradients();
+
+    /** Parameter views by DL4J key ({@code "0_W"} in a MultiLayerNetwork, {@code "conv1_W"} in a graph). */
+    public final Map<String, INDArray> paramTable() {
+        return model().paramTable();
+    }
+
+    /** The layer that owns the parameters of a key's prefix. */
+    public abstract Layer layerOf(String layerKey);
+
+    /** All layers, in the order DL4J runs them forward. */
+    public abstract Layer[] layers();
+
+    /** DL4J's updater for this network: its state is the optimizer state Lockstep checkpoints. */
+    public abstract BaseMultiLayerUpdater<?> updater();
+
+    public abstract int iterationCount();
+
+    public abstract void setIterationCount(int iterations);
+
+    public abstract int epochCount();
+
+    public abstract void setEpochCount(int epochs);
+
+    public abstract void setLearningRate(double learningRate);
+
+    /** Forward and backward on one batch; the gradient (a sum over examples) lands in {@link #flattenedGradients()}. */
+    public abstract void computeGradient(DataSet batch);
+
+    /** Score of the last {@link #computeGradient}: mean loss plus the regularization penalty. */
+    public final double score() {
+        return model().score();
+    }
+
+    public abstract double regularizationScore();
+
+    public abstract INDArray output(INDArray features);
+
+    /** The SyncBN layers, in forward order. */
+    public final List<SyncBatchNormLayer> syncBatchNormLayers() {
+        List<SyncBatchNormLayer> found = new ArrayList<>();
+        for (Layer layer : layers()) {
+            if (layer instanceof SyncBatchNormLayer syncLayer) {
+                found.add(syncLayer);
+            }
+        }
+        return found;
+    }
+
+    private static final class Multi extends Network {
+        private final MultiLayerNetwork net;
+
+        Multi(MultiLayerNetwork net) {
+            this.net = net;
+        }
+
+        @Override
+        public Model model() {
+            return net;
+        }
+
+        @Override
+        public Network copy() {
+            return new Multi(net.clone());
+        }
+
+        @Override
+        public INDArray flattenedGradients() {
+            return net.getFlattenedGradients();
+        }
+
+        @Override
+        public Layer layerOf(String layerKey) {
+            return net.getLayer(Integer.parseInt(layerKey));
+        }
+
+        @Override
+        public Layer[] layers() {
+            return net.getLayers();
+        }
+
+        @Override
+        public BaseMultiLayerUpdater<?> updater() {
+            return (BaseMultiLayerUpdater<?>) net.getUpdater(true);
+        }
+
+        @Override
+        public int iterationCount() {
+            return net.getIterationCount();
+        }
+
+        @Override
+        public void setIterationCount(int iterations) {
+            net.setIterationCount(iterations);
+        }
+
+        @Override
+        public int epochCount() {
+            return net.getEpochCount();
+        }
+
+        @Override
+        public void setEpochCount(int epochs) {
+            net.setEpochCount(epochs);
+        }
+
+        @Override
+        public void setLearningRate(double learningRate) {
+            net.setLearningRate(learningRate);
+        }
+
+        @Override
+        public void computeGradient(DataSet batch) {
+            net.setInput(batch.getFeatures());
+            net.setLabels(batch.getLabels());
+            net.computeGradientAndScore();
+        }
+
+        @Override
+        public double regularizationScore() {
+            return net.calcRegularizationScore(true);
+        }
+
+        @Override
+        public INDArray output(INDArray features) {
+            return net.output(features, false);
+        }
+    }
+
+    private static final class Graph extends Network {
+        private final ComputationGraph graph;
+
+        Graph(ComputationGraph graph) {
+            this.graph = graph;
+        }
+
+        @Override
+        public Model model() {
+            return graph;
+        }
+
+        @Override
+        public Network copy() {
+            return new Graph(graph.clone());
+        }
+
+        @Override
+        public INDArray flattenedGradients() {
+            return graph.getFlattenedGradients();
+        }
+
+        @Override
+        public Layer layerOf(String layerKey) {
+            return graph.getLayer(layerKey);
+        }
+
+        @Override
+        public Layer[] layers() {
+            return graph.getLayers();
+        }
+
+        @Override
+        public BaseMultiLayerUpdater<?> updater() {
+            return graph.getUpdater(true);
+        }
+
+        @Override
+        public int iterationCount() {
+            return graph.getIterationCount();
+        }
+
+        @Override
+        public void setIterationCount(int iterations) {
+            graph.getConfiguration().setIterationCount(iterations);
+        }
+
+        @Override
+        public int epochCount() {
+            return graph.getEpochCount();
+        }
+
+        @Override
+        public void setEpochCount(int epochs) {
+            graph.getConfiguration().setEpochCount(epochs);
+        }
+
+        @Override
+        public void setLearningRate(double learningRate) {
+            graph.setLearningRate(learningRate);
+        }
+
+        @Override
+        public void computeGradient(DataSet batch) {
+            graph.setInputs(batch.getFeatures());
+            graph.setLabels(batch.getLabels());
+            graph.computeGradientAndScore();
+        }
+
+        @Override
+        public double regularizationScore() {
+            return graph.calcRegularizationScore(true);
+        }
+
+        @Override
+        public INDArray output(INDArray features) {
+            return graph.outputSingle(false, features);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.lockstep.step;
+
+import io.lockstep.model.Network;
+import io.lockstep.model.ParameterLayout;
+import io.lockstep.model.ParameterLayout.Slot;
+import io.lockstep.nn.SyncMode;
+import java.util.List;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The driver's half of a training step, on the driver's copy of the network (the single owner of parameters,
+ * optimizer state and running statistics):
+ * <ol>
+ *   <li>sum the workers' gradient sums and divide by the global example count (only where DL4J would divide
+ *       by the minibatch size);</li>
+ *   <li>replace the running-statistics slots with the update from the merged batch moments;</li>
+ *   <li>clip the trainable gradient (AGC, value, global norm); a non-finite loss or norm skips the step or
+ *       fails, and never reaches the parameters;</li>
+ *   <li>run DL4J's own updater (its Sgd, Nesterovs, Adam, RmsProp, ..., with L2 or weight decay) with a batch
+ *       size of 1, since the gradient is already a mean, and subtract the update: what {@code fit()} does.</li>
+ * </ol>
+ */
+public final class DriverStep {
+    private final Network network;
+    private final GradientClipper clipper;
+    private final ClippingConfig clipping;
+    private final RunningStatisticsMerge runningStatistics;
+    private final List<Slot> slots;
+    private final List<Slot> dividedByBatch;
+    private final LearningRateSchedule schedule;
+    private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+    /**
+     * @param schedule learning rate per step, or null to keep the rates (and schedules) in the DL4J configuration
+     */
+    public DriverStep(Network network, SyncMode mode, ClippingConfig clipping, LearningRateSchedule schedule) {
+        ParameterLayout layout = ParameterLayout.of(network);
+        this.network = network;
+        this.clipping = clipping;
+        this.clipper = new GradientClipper(clipping, layout);
+        this.runningStatistics = new RunningStatisticsMerge(mode, layout.runningStatisticSlots());
+        this.slots = layout.slots();
+        this.dividedByBatch = layout.trainableSlots().stream()
+                .filter(slot -> slot.layer().updaterDivideByMinibatch(slot.paramName()))
+                .toList();
+        this.schedule = schedule;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    /** Applies one step to the driver's network and reports what it did. */
+    public StepOutcome apply(StepAggregate aggregate) {
+        if (aggregate.exampleCount() <= 0) {
+            throw new IllegalStateException("step " + aggregate.step() + " has no examples");
+        }
+        INDArray gradient = network.flattenedGradients();
+        aggregate.sumGradientsInto(gradient);
+        for (Slot slot : dividedByBatch) {
+            GradientClipper.view(gradient, slot).divi(aggregate.exampleCount());
+        }
+        runningStatistics.writeUpdates(gradient, aggregate);
+
+        double loss = aggregate.meanLoss();
+        GradientClipper.Report clip = clipper.clip(gradient, network.params());
+        double learningRate = schedule == null ? Double.NaN : schedule.learningRate(aggregate.step());
+        if (!clip.finite() || !Double.isFinite(loss)) {
+            if (clipping.nonFinite() == ClippingConfig.NonFinitePolicy.FAIL) {
+                throw new NonFiniteStepException("step " + aggregate.step() + ": loss " + loss + ", gradient norm "
+                        + clip.normBeforeClipping() + " (clip.non-finite = fail)");
+            }
+            return new StepOutcome(aggregate.step(), aggregate.exampleCount(), loss, clip.normBeforeClipping(),
+                    1.0, learningRate, true);
+        }
+        if (schedule != null) {
+            network.setLearningRate(learningRate);
+        }
+        network.updater().update(gradientOf(gradient), network.iterationCount(), network.epochCount(), 1, workspaces);
+        network.params().subi(gradient);
+        network.setIterationCount(network.iterationCount() + 1);
+        return new StepOutcome(aggregate.step(), aggregate.exampleCount(), loss, clip.normBeforeClipping(),
+                clip.coefficient(), learningRate, false);
+    }
+
+    /** DL4J's view of the flat gradient: the flat array itself (so the updater works in place) plus per-key views. */
+    private Gradient gradientOf(INDArray flat) {
+        Gradient gradient = new DefaultGradient(flat);
+        for (Slot slot : slots) {
+            gradient.setGradientFor(slot.key(), GradientClipper.view(flat, slot));
+        }
+        return gradient;
+    }
+}

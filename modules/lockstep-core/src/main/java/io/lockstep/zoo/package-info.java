@@ -1,0 +1,2 @@
+/** Standard networks built with {@link io.lockstep.nn.SyncBatchNormalization}. */
+package io.lockstep.zoo;
