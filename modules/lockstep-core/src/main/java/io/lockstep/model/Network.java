@@ -40,7 +40,10 @@ public abstract class Network {
         return model().params();
     }
 
-    /** The flat gradient vector that backprop fills and the updater reads; layers' gradients are views of it. */
+    /**
+     * The flat gradient vector that backprop fills and the updater reads; layers' gradients are views of it.
+     * Created on first use (a driver's network never runs backprop itself).
+     */
     public abstract INDArray flattenedGradients();
 
     /** Parameter views by DL4J key ({@code "0_W"} in a MultiLayerNetwork, {@code "conv1_W"} in a graph). */
@@ -109,6 +112,9 @@ public abstract class Network {
 
         @Override
         public INDArray flattenedGradients() {
+            if (net.getFlattenedGradients() == null) {
+                net.initGradientsView();
+            }
             return net.getFlattenedGradients();
         }
 
@@ -189,6 +195,9 @@ public abstract class Network {
 
         @Override
         public INDArray flattenedGradients() {
+            if (graph.getFlattenedGradients() == null) {
+                graph.initGradientsView();
+            }
             return graph.getFlattenedGradients();
         }
 

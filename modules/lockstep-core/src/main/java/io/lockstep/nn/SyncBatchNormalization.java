@@ -29,7 +29,22 @@ public class SyncBatchNormalization extends BatchNormalization {
 
     /** For JSON deserialization; use {@link Builder}. */
     public SyncBatchNormalization() {
-        setUseLogStd(false);
+    }
+
+    /** Always false: SyncBN stores the running variance itself. */
+    @Override
+    public boolean isUseLogStd() {
+        return false;
+    }
+
+    /**
+     * Has no effect: the running variance is always stored as variance. (DL4J's JSON deserializers call this with
+     * a value guessed from the parameter names of an initialized network, true for a configuration that has not
+     * been initialized yet.)
+     */
+    @Override
+    public void setUseLogStd(boolean useLogStd) {
+        // the representation is fixed; see the javadoc
     }
 
     public boolean isUnbiasedRunningVariance() {
@@ -47,10 +62,6 @@ public class SyncBatchNormalization extends BatchNormalization {
         if (getNOut() <= 0) {
             throw new IllegalStateException("SyncBatchNormalization '" + getLayerName() + "' (layer " + layerIndex
                     + "): number of channels (nOut) is not set");
-        }
-        if (isUseLogStd()) {
-            throw new IllegalStateException("SyncBatchNormalization '" + getLayerName()
-                    + "' stores the running variance, not log10(std): useLogStd must be false");
         }
         if (isLockGammaBeta()) {
             throw new IllegalStateException("SyncBatchNormalization '" + getLayerName()

@@ -89,7 +89,7 @@ public final class GradientClipper {
             INDArray factor = maxNorm.div(Transforms.max(gNorm, Double.MIN_NORMAL, true));
             Transforms.min(factor, 1.0, false);
             g.muli(factor.broadcast(g.shape()));
-            view(gradient, slot).assign(g.reshape(slot.ordering(), slot.length()));
+            view(gradient, slot).assign(g.reshape(slot.ordering(), new long[] {slot.length()}));
         }
     }
 

@@ -57,7 +57,7 @@ class SyncBatchNormLayerTest {
         INDArray expectedOut = reference.activate(true, noWs);
         Pair<Gradient, INDArray> expectedBackward = reference.backpropGradient(dy, noWs);
 
-        List<WorkerResult> results = runShards(shards, conv, params, x, dy);
+        List<WorkerResult> results = runShards(shards, conv, DataType.DOUBLE, params, x, dy);
 
         assertClose(expectedOut, concat(results, r -> r.out), TOLERANCE, "output");
         assertClose(expectedBackward.getSecond(), concat(results, r -> r.dx), TOLERANCE, "input gradient");
@@ -83,7 +83,7 @@ class SyncBatchNormLayerTest {
         return flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(block * CHANNELS, (block + 1) * CHANNELS));
     }
 
-    private static INDArray randomParams() {
+    static INDArray randomParams() {
         INDArray gamma = Nd4j.rand(DataType.DOUBLE, 1, CHANNELS).addi(0.5);
         INDArray beta = Nd4j.randn(DataType.DOUBLE, 1, CHANNELS);
         INDArray runningMean = Nd4j.randn(DataType.DOUBLE, 1, CHANNELS);
@@ -91,11 +91,11 @@ class SyncBatchNormLayerTest {
         return Nd4j.hstack(gamma, beta, runningMean, runningVar);
     }
 
-    private record WorkerResult(INDArray out, INDArray dx, INDArray paramGradient) {
+    record WorkerResult(INDArray out, INDArray dx, INDArray paramGradient) {
     }
 
-    private static List<WorkerResult> runShards(int[] shards, boolean conv, INDArray params, INDArray x, INDArray dy)
-            throws Exception {
+    static List<WorkerResult> runShards(int[] shards, boolean conv, DataType dataType, INDArray params, INDArray x,
+                                        INDArray dy) throws Exception {
         InProcessCollectiveGroup group = new InProcessCollectiveGroup(shards.length, Duration.ofSeconds(30));
         ExecutorService pool = Executors.newFixedThreadPool(shards.length);
         try {
@@ -105,7 +105,8 @@ class SyncBatchNormLayerTest {
                 int from = start;
                 int to = start + shards[rank];
                 int workerRank = rank;
-                futures.add(pool.submit(() -> runWorker(group, workerRank, conv, params, rows(x, from, to), rows(dy, from, to))));
+                futures.add(pool.submit(() -> runWorker(group, workerRank, conv, dataType, params, rows(x, from, to),
+                        rows(dy, from, to))));
                 start = to;
             }
             List<WorkerResult> results = new ArrayList<>();
@@ -118,17 +119,17 @@ class SyncBatchNormLayerTest {
         }
     }
 
-    private static WorkerResult runWorker(InProcessCollectiveGroup group, int rank, boolean conv, INDArray params,
-                                          INDArray x, INDArray dy) {
+    private static WorkerResult runWorker(InProcessCollectiveGroup group, int rank, boolean conv, DataType dataType,
+                                          INDArray params, INDArray x, INDArray dy) {
         SyncBatchNormLayer layer = (SyncBatchNormLayer) BatchNormLayers.instantiate(
-                BatchNormLayers.sync(CHANNELS, conv, false), DataType.DOUBLE);
-        layer.setParams(params.dup());
+                BatchNormLayers.sync(CHANNELS, conv, false), dataType);
+        layer.setParams(params.castTo(dataType));
         CollectiveBatchNormSync sync = new CollectiveBatchNormSync(SyncMode.EXACT, group.member(rank));
         sync.beginStep(0);
         layer.attach(sync);
         if (x == null) {
             sync.participateWithoutData(List.of(layer));
-            return new WorkerResult(null, null, Nd4j.zeros(DataType.DOUBLE, 1, 4 * CHANNELS));
+            return new WorkerResult(null, null, Nd4j.zeros(dataType, 1, 4 * CHANNELS));
         }
         LayerWorkspaceMgr noWs = LayerWorkspaceMgr.noWorkspaces();
         layer.setInput(x, noWs);
@@ -144,7 +145,7 @@ class SyncBatchNormLayerTest {
         return array.get(NDArrayIndex.interval(from, to)).dup();
     }
 
-    private static INDArray concat(List<WorkerResult> results, java.util.function.Function<WorkerResult, INDArray> part) {
+    static INDArray concat(List<WorkerResult> results, java.util.function.Function<WorkerResult, INDArray> part) {
         INDArray[] parts = results.stream().map(part).filter(java.util.Objects::nonNull).toArray(INDArray[]::new);
         return Nd4j.concat(0, parts);
     }
