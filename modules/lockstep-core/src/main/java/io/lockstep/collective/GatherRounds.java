@@ -63,7 +63,7 @@ public final class GatherRounds<K, T, R> {
 
         /** Whether the contribution was turned away (the caller's listener was told why). */
         public boolean rejected() {
-            return ordinal() >= ABORTED.ordinal();
+            return this != JOINED && this != COMPLETED && this != COMBINE_FAILED;
         }
     }
 

@@ -1,0 +1,14 @@
+package io.lockstep.spark.train;
+
+import io.lockstep.step.StepOutcome;
+
+/** Told about every step on the driver (metrics, progress). */
+@FunctionalInterface
+public interface StepListener {
+    /**
+     * @param epoch     the epoch the step belongs to (from 0)
+     * @param stepMillis wall time of the step on the driver, from the previous reply to this one
+     * @param driverMillis time the driver spent in the step itself (reduce, clip, update)
+     */
+    void onStep(StepOutcome outcome, int epoch, double stepMillis, double driverMillis);
+}
