@@ -1,11 +1,17 @@
 package io.lockstep.model;
 
+import io.lockstep.data.LabeledImages.FeatureShape;
 import io.lockstep.nn.SyncBatchNormLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
@@ -82,6 +88,16 @@ public abstract class Network {
 
     public abstract INDArray output(INDArray features);
 
+    /** The feature layout the network takes: flat rows for dense input, [n, C, H, W] for convolutional input. */
+    public abstract FeatureShape featureShape();
+
+    /** Flat unless the first layer is convolutional without a flat-to-CNN preprocessor in front of it. */
+    static FeatureShape shapeFor(Layer firstLayer, InputPreProcessor preProcessor) {
+        boolean convolutional = firstLayer.conf().getLayer() instanceof ConvolutionLayer;
+        boolean flatToCnn = preProcessor instanceof FeedForwardToCnnPreProcessor;
+        return convolutional && !flatToCnn ? FeatureShape.NCHW : FeatureShape.FLAT;
+    }
+
     /** The SyncBN layers, in forward order. */
     public final List<SyncBatchNormLayer> syncBatchNormLayers() {
         List<SyncBatchNormLayer> found = new ArrayList<>();
@@ -108,6 +124,11 @@ public abstract class Network {
         @Override
         public Network copy() {
             return new Multi(net.clone());
+        }
+
+        @Override
+        public FeatureShape featureShape() {
+            return shapeFor(net.getLayer(0), net.getLayerWiseConfigurations().getInputPreProcess(0));
         }
 
         @Override
@@ -191,6 +212,15 @@ public abstract class Network {
         @Override
         public Network copy() {
             return new Graph(graph.clone());
+        }
+
+        /** As for a MultiLayerNetwork, judged by the first layer in topological order. */
+        @Override
+        public FeatureShape featureShape() {
+            Layer first = graph.getLayers()[0];
+            GraphVertex vertex = graph.getConfiguration().getVertices().get(first.conf().getLayer().getLayerName());
+            InputPreProcessor preProcessor = vertex instanceof LayerVertex layerVertex ? layerVertex.getPreProcessor() : null;
+            return shapeFor(first, preProcessor);
         }
 
         @Override

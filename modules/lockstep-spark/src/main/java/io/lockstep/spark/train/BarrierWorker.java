@@ -9,11 +9,6 @@ import io.lockstep.step.WorkerContribution;
 import java.io.Serializable;
 import java.util.Collections;
 import org.apache.spark.BarrierTaskContext;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import scala.collection.Iterator;
@@ -44,7 +39,7 @@ final class BarrierWorker extends AbstractFunction1<Iterator<LabeledImages>, Ite
         }
         SparkCollective collective = SparkCollective.connect(plan.coordinator(), plan.workers(), plan.stageAttempt(),
                 rank, plan.askTimeout());
-        WorkerReplica replica = new WorkerReplica(Network.of(replica()), plan.syncMode(), collective);
+        WorkerReplica replica = new WorkerReplica(Network.of(plan.model().toModel()), plan.syncMode(), collective);
 
         int localBatch = ShardPlan.balanced(plan.globalBatch(), plan.workers())[rank];
         int[] order = EpochOrder.of(plan.seed(), plan.epoch(), rank, shard.count());
@@ -60,16 +55,5 @@ final class BarrierWorker extends AbstractFunction1<Iterator<LabeledImages>, Ite
             }
         }
         return JavaConverters.asScalaIterator(Collections.emptyIterator());
-    }
-
-    private Model replica() {
-        if (plan.graph()) {
-            ComputationGraph graph = new ComputationGraph(ComputationGraphConfiguration.fromJson(plan.networkJson()));
-            graph.init(plan.params().toRowVector(), false);
-            return graph;
-        }
-        MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(plan.networkJson()));
-        net.init(plan.params().toRowVector(), false);
-        return net;
     }
 }

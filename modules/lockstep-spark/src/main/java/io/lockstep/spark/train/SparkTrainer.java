@@ -2,7 +2,7 @@ package io.lockstep.spark.train;
 
 import io.lockstep.data.ChannelNormalization;
 import io.lockstep.data.LabeledImages;
-import io.lockstep.data.LabeledImages.FeatureShape;
+import io.lockstep.model.ModelSnapshot;
 import io.lockstep.model.Network;
 import io.lockstep.spark.coordinator.Coordinator;
 import io.lockstep.spark.rpc.EndpointAddress;
@@ -18,9 +18,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import scala.reflect.ClassTag$;
 
 /**
@@ -68,9 +65,8 @@ public final class SparkTrainer {
                 coordinator.beginAttempt(++attempt);
                 WorkerPlan plan = new WorkerPlan(address, attempt, options.workers(), options.globalBatch(),
                         options.seed(), epoch, epochFirst, epochFirst, end, options.syncMode(),
-                        threadsPerTask(sc, options), options.roundTimeout(), networkJson(model),
-                        model instanceof ComputationGraph, FlatVector.of(network.params()), featureShape(model),
-                        normalization);
+                        threadsPerTask(sc, options), options.roundTimeout(), ModelSnapshot.of(model),
+                        network.featureShape(), normalization);
                 data.rdd().barrier()
                         .mapPartitions(new BarrierWorker(plan), false, ClassTag$.MODULE$.apply(Object.class))
                         .count();
@@ -96,24 +92,6 @@ public final class SparkTrainer {
             return Math.max(1, Runtime.getRuntime().availableProcessors() / options.workers());
         }
         return Integer.parseInt(sc.getConf().get("spark.task.cpus", "1"));
-    }
-
-    private static String networkJson(Model model) {
-        if (model instanceof MultiLayerNetwork net) {
-            return net.getLayerWiseConfigurations().toJson();
-        }
-        return ((ComputationGraph) model).getConfiguration().toJson();
-    }
-
-    /** Flat rows for networks that take flat input (dense, or convolutional behind a flat-to-CNN preprocessor). */
-    private static FeatureShape featureShape(Model model) {
-        if (model instanceof MultiLayerNetwork net) {
-            boolean convolutionalFirst = net.getLayer(0).conf().getLayer()
-                    instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-            boolean flatToCnn = net.getLayerWiseConfigurations().getInputPreProcess(0) instanceof FeedForwardToCnnPreProcessor;
-            return !convolutionalFirst || flatToCnn ? FeatureShape.FLAT : FeatureShape.NCHW;
-        }
-        return FeatureShape.NCHW;
     }
 
     /** The driver's side of every step: aggregate, apply, report, reply. Runs on the coordinator's thread. */
