@@ -121,11 +121,13 @@ public final class Coordinator implements MessageHandler, AutoCloseable {
             onCollective(call, reply);
         } else if (message instanceof StepCall call) {
             onStep(call, reply);
+        } else if (message instanceof JoinCall call) {
+            onJoin(call, reply);
         } else {
             String type = message == null ? "null" : message.getClass().getName();
             reject(Rejection.UNKNOWN_MESSAGE, reply, "unknown message type " + type
-                    + ": the coordinator takes " + CollectiveCall.class.getSimpleName() + " and "
-                    + StepCall.class.getSimpleName());
+                    + ": the coordinator takes " + JoinCall.class.getSimpleName() + ", "
+                    + CollectiveCall.class.getSimpleName() + " and " + StepCall.class.getSimpleName());
         }
     }
 
@@ -149,6 +151,23 @@ public final class Coordinator implements MessageHandler, AutoCloseable {
             reply.reply(Ack.ACCEPTED);
         }
         count(outcome);
+    }
+
+    /** A newer attempt supersedes the current one; the joining rank learns where training stands. */
+    private synchronized void onJoin(JoinCall call, Reply reply) {
+        Attempt attempt = current;
+        if (attempt == null || call.stageAttempt() > attempt.number) {
+            beginAttempt(call.stageAttempt());
+        } else if (call.stageAttempt() < attempt.number) {
+            reject(Rejection.STALE_ATTEMPT, reply, "rank " + call.rank() + " joined stage attempt " + call.stageAttempt()
+                    + " where the current attempt is " + attempt.number);
+            return;
+        }
+        if (call.rank() < 0 || call.rank() >= worldSize) {
+            reject(Rejection.RANK_OUT_OF_RANGE, reply, "rank " + call.rank() + " outside 0.." + (worldSize - 1));
+            return;
+        }
+        reply.reply(stepHandler.joinState());
     }
 
     private void onStep(StepCall call, Reply reply) {

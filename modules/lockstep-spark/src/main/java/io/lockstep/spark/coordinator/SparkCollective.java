@@ -92,6 +92,15 @@ public final class SparkCollective implements Collective {
      *
      * @return the step handler's result, the same for every rank
      */
+    /** Joins this rank's stage attempt; returns the driver's {@link StepHandler#joinState()}. */
+    public Serializable join() {
+        Object reply = ask(new JoinCall(stageAttempt, rank));
+        if (reply == null || reply instanceof Serializable) {
+            return (Serializable) reply;
+        }
+        throw unexpected(reply, "join");
+    }
+
     public Serializable step(long step, Serializable contribution) {
         Object reply = ask(new StepCall(stageAttempt, rank, step, contribution));
         if (reply == null || reply instanceof Serializable) {

@@ -15,4 +15,13 @@ public interface StepHandler {
      * goes to every rank; if it throws, every rank of the round gets the error.
      */
     Serializable onStep(long step, List<Serializable> contributionsByRank);
+
+    /**
+     * What a worker joining a stage attempt needs to start from (the driver's current step and parameters), so
+     * that a re-run stage resumes where the driver stands. Called on the coordinator's thread, never during
+     * {@link #onStep}. None by default.
+     */
+    default Serializable joinState() {
+        return null;
+    }
 }

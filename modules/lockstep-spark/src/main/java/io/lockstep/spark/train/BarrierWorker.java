@@ -31,19 +31,26 @@ final class BarrierWorker extends AbstractFunction1<Iterator<LabeledImages>, Ite
 
     @Override
     public Iterator<Object> apply(Iterator<LabeledImages> partition) {
-        int rank = BarrierTaskContext.get().partitionId();
+        BarrierTaskContext task = BarrierTaskContext.get();
+        int rank = task.partitionId();
         LabeledImages shard = partition.next();
         if (plan.threadsPerTask() > 0) {
             Nd4j.getEnvironment().setMaxThreads(plan.threadsPerTask());
             Nd4j.getEnvironment().setMaxMasterThreads(plan.threadsPerTask());
         }
-        SparkCollective collective = SparkCollective.connect(plan.coordinator(), plan.workers(), plan.stageAttempt(),
-                rank, plan.askTimeout());
+        // Spark re-runs a failed barrier stage with this same closure: its stage attempt number tells the attempts
+        // apart, and every attempt starts where the driver stands, not where the plan started.
+        int attempt = plan.launch() * SparkTrainer.ATTEMPTS_PER_LAUNCH + task.stageAttemptNumber();
+        SparkCollective collective = SparkCollective.connect(plan.coordinator(), plan.workers(), attempt, rank,
+                plan.askTimeout());
+        JoinState start = (JoinState) collective.join();
         WorkerReplica replica = new WorkerReplica(Network.of(plan.model().toModel()), plan.syncMode(), collective);
+        replica.setParameters(start.params());
 
         int localBatch = ShardPlan.balanced(plan.globalBatch(), plan.workers())[rank];
         int[] order = EpochOrder.of(plan.seed(), plan.epoch(), rank, shard.count());
-        for (long step = plan.firstStep(); step < plan.endStep(); step++) {
+        for (long step = start.step(); step < plan.endStep(); step++) {
+            FaultInjection.maybeFail(rank, step);
             int[] indices = EpochOrder.batch(order, (int) (step - plan.epochFirstStep()), localBatch);
             DataSet batch = shard.toDataSet(indices, plan.featureShape(), replica.network().params().dataType(),
                     plan.normalization());

@@ -5,6 +5,7 @@ import io.lockstep.data.LabeledImages;
 import io.lockstep.model.ModelSnapshot;
 import io.lockstep.model.Network;
 import io.lockstep.spark.coordinator.Coordinator;
+import io.lockstep.spark.coordinator.StepHandler;
 import io.lockstep.spark.rpc.EndpointAddress;
 import io.lockstep.spark.rpc.SparkRpc;
 import io.lockstep.step.DriverStep;
@@ -15,6 +16,7 @@ import io.lockstep.step.WorkerContribution;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
@@ -32,6 +34,12 @@ import scala.reflect.ClassTag$;
  * </pre>
  */
 public final class SparkTrainer {
+    /** Stage attempt numbers per launch: attempt = launch * this + Spark's stage attempt number. */
+    static final int ATTEMPTS_PER_LAUNCH = 1000;
+    /** How many times a segment whose stage failed (a lost task or executor) is launched again. */
+    static final int MAX_RELAUNCHES_PER_SEGMENT = 3;
+    private static final System.Logger LOG = System.getLogger(SparkTrainer.class.getName());
+
     private SparkTrainer() {
     }
 
@@ -48,30 +56,49 @@ public final class SparkTrainer {
         JavaRDD<LabeledImages> data = sc.parallelize(shards, options.workers()).cache();
 
         DriverLoop loop = new DriverLoop(new DriverStep(network, options.syncMode(), options.clipping(),
-                options.schedule()), totalSteps, stepsPerEpoch, listener);
-        Coordinator coordinator = new Coordinator(options.workers(), network.iterationCount(), options.roundTimeout(),
-                loop::onStep);
+                options.schedule()), 0, totalSteps, stepsPerEpoch, listener);
+        Coordinator coordinator = new Coordinator(options.workers(), 0, options.roundTimeout(), loop);
         EndpointAddress address = SparkRpc.register("lockstep-coordinator", coordinator);
         long started = System.nanoTime();
         int epochsRun = 0;
         try {
-            int attempt = 0;
+            int launch = 0;
             for (int epoch = 0; epoch < options.epochs(); epoch++) {
                 long epochFirst = (long) epoch * stepsPerEpoch;
                 long end = Math.min(epochFirst + stepsPerEpoch, totalSteps);
                 if (epochFirst >= end) {
                     break;
                 }
-                coordinator.beginAttempt(++attempt);
-                WorkerPlan plan = new WorkerPlan(address, attempt, options.workers(), options.globalBatch(),
-                        options.seed(), epoch, epochFirst, epochFirst, end, options.syncMode(),
-                        threadsPerTask(sc, options), options.roundTimeout(), ModelSnapshot.of(model),
-                        network.featureShape(), normalization);
-                data.rdd().barrier()
-                        .mapPartitions(new BarrierWorker(plan), false, ClassTag$.MODULE$.apply(Object.class))
-                        .count();
+                ModelSnapshot configuration = ModelSnapshot.of(model);
+                for (int relaunch = 0; loop.nextStep < end; relaunch++) {
+                    coordinator.beginAttempt(++launch * ATTEMPTS_PER_LAUNCH);
+                    WorkerPlan plan = new WorkerPlan(address, launch, options.workers(), options.globalBatch(),
+                            options.seed(), epoch, epochFirst, end, options.syncMode(), threadsPerTask(sc, options),
+                            options.roundTimeout(), configuration, network.featureShape(), normalization);
+                    try {
+                        data.rdd().barrier()
+                                .mapPartitions(new BarrierWorker(plan), false, ClassTag$.MODULE$.apply(Object.class))
+                                .count();
+                    } catch (Exception e) { // SparkException, which Scala throws without declaring it
+                        if (loop.fatal != null) {
+                            throw loop.fatal;
+                        }
+                        if (!(e instanceof SparkException) || relaunch >= MAX_RELAUNCHES_PER_SEGMENT) {
+                            throw new IllegalStateException("epoch " + epoch + ": the workers' stage failed at step "
+                                    + loop.nextStep + " (" + (relaunch + 1) + " launches): " + e.getMessage(), e);
+                        }
+                        LOG.log(System.Logger.Level.WARNING, "epoch " + epoch + ": the workers' stage failed at step "
+                                + loop.nextStep + "; launching it again from the driver's state (" + e.getMessage() + ")");
+                    }
+                    if (loop.stopped) {
+                        break;
+                    }
+                }
                 network.setEpochCount(epoch + 1);
                 epochsRun = epoch + 1;
+                if (listener != null) {
+                    listener.onEpochEnd(epoch);
+                }
             }
         } finally {
             SparkRpc.stop(address);
@@ -95,32 +122,51 @@ public final class SparkTrainer {
     }
 
     /** The driver's side of every step: aggregate, apply, report, reply. Runs on the coordinator's thread. */
-    private static final class DriverLoop {
+    private static final class DriverLoop implements StepHandler {
         private final DriverStep driver;
         private final long totalSteps;
         private final int stepsPerEpoch;
         private final StepListener listener;
         private long lastReply = System.nanoTime();
+        private long nextStep;
         private long steps;
         private long skipped;
         private long clipped;
         private long examples;
         private double lastLoss = Double.NaN;
+        /** The reply to the last step told the workers to stop. */
+        private boolean stopped;
+        /** An error of the driver's own step (for example a non-finite step under the fail policy): not retried. */
+        private RuntimeException fatal;
 
-        DriverLoop(DriverStep driver, long totalSteps, int stepsPerEpoch, StepListener listener) {
+        DriverLoop(DriverStep driver, long firstStep, long totalSteps, int stepsPerEpoch, StepListener listener) {
             this.driver = driver;
+            this.nextStep = firstStep;
             this.totalSteps = totalSteps;
             this.stepsPerEpoch = stepsPerEpoch;
             this.listener = listener;
         }
 
-        Serializable onStep(long step, List<Serializable> contributionsByRank) {
+        @Override
+        public Serializable joinState() {
+            return new JoinState(nextStep, FlatVector.of(driver.network().params()));
+        }
+
+        @Override
+        public Serializable onStep(long step, List<Serializable> contributionsByRank) {
             long begin = System.nanoTime();
             List<WorkerContribution> contributions = new ArrayList<>(contributionsByRank.size());
             for (Serializable contribution : contributionsByRank) {
                 contributions.add((WorkerContribution) contribution);
             }
-            StepOutcome outcome = driver.apply(StepAggregate.of(contributions));
+            StepOutcome outcome;
+            try {
+                outcome = driver.apply(StepAggregate.of(contributions));
+            } catch (RuntimeException e) {
+                fatal = e;
+                throw e;
+            }
+            nextStep = step + 1;
             steps++;
             examples += outcome.examples();
             if (outcome.skipped()) {
@@ -131,7 +177,8 @@ public final class SparkTrainer {
             if (outcome.clipped()) {
                 clipped++;
             }
-            StepReply reply = new StepReply(FlatVector.of(driver.network().params()), step + 1 >= totalSteps);
+            stopped = step + 1 >= totalSteps;
+            StepReply reply = new StepReply(FlatVector.of(driver.network().params()), stopped);
             long now = System.nanoTime();
             if (listener != null) {
                 listener.onStep(outcome, (int) (step / stepsPerEpoch), (now - lastReply) / 1e6, (now - begin) / 1e6);

@@ -11,4 +11,8 @@ public interface StepListener {
      * @param driverMillis time the driver spent in the step itself (reduce, clip, update)
      */
     void onStep(StepOutcome outcome, int epoch, double stepMillis, double driverMillis);
+
+    /** After the last step of an epoch (for example to evaluate the driver's model). */
+    default void onEpochEnd(int epoch) {
+    }
 }

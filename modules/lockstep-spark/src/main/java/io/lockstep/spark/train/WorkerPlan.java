@@ -9,12 +9,14 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Everything a barrier task needs to run its worker for one segment (steps [firstStep, endStep) of one epoch):
- * where the coordinator is, the network (the driver's configuration and current parameters), and how to
- * cut batches from its shard.
+ * Everything a barrier task needs to run its worker for one segment (up to endStep, within one epoch): where the
+ * coordinator is, the network configuration, and how to cut batches from its shard. The step to start from and
+ * the parameters come from the driver when the worker joins, so that a re-run stage resumes where the driver is.
+ *
+ * @param launch the driver's count of the stages it launched; with Spark's stage attempt number it names the attempt
  */
-record WorkerPlan(EndpointAddress coordinator, int stageAttempt, int workers, int globalBatch, long seed, int epoch,
-                  long epochFirstStep, long firstStep, long endStep, SyncMode syncMode, int threadsPerTask,
+record WorkerPlan(EndpointAddress coordinator, int launch, int workers, int globalBatch, long seed, int epoch,
+                  long epochFirstStep, long endStep, SyncMode syncMode, int threadsPerTask,
                   Duration askTimeout, ModelSnapshot model,
                   FeatureShape featureShape, ChannelNormalization normalization) implements Serializable {
 }

@@ -76,7 +76,7 @@ class CoordinatorTest {
 
         RecordedReply reply = send(c, "hello");
 
-        assertEquals("unknown message type java.lang.String: the coordinator takes CollectiveCall and StepCall",
+        assertEquals("unknown message type java.lang.String: the coordinator takes JoinCall, CollectiveCall and StepCall",
                 reply.failure());
         assertEquals(1, c.rejected(Rejection.UNKNOWN_MESSAGE));
     }
