@@ -1,5 +1,6 @@
 package io.lockstep.spark.train;
 
+import io.lockstep.checkpoint.TrainingState;
 import io.lockstep.data.ChannelNormalization;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.model.ModelSnapshot;
@@ -46,6 +47,18 @@ public final class SparkTrainer {
     public static TrainingResult train(JavaSparkContext sc, Model model, LabeledImages train,
                                        ChannelNormalization normalization, TrainingOptions options,
                                        StepListener listener) {
+        return train(sc, model, train, normalization, options, listener, null, null);
+    }
+
+    /**
+     * Trains with checkpoints, optionally resuming.
+     *
+     * @param checkpoints where and how often to checkpoint, or null for none
+     * @param resumeFrom  the state of the checkpoint the model was restored from, or null for a fresh start
+     */
+    public static TrainingResult train(JavaSparkContext sc, Model model, LabeledImages train,
+                                       ChannelNormalization normalization, TrainingOptions options,
+                                       StepListener listener, CheckpointPlan checkpoints, TrainingState resumeFrom) {
         Network network = Network.of(model);
         List<LabeledImages> shards = Sharding.split(train, options.workers(), options.seed());
         int stepsPerEpoch = Sharding.stepsPerEpoch(shards, options.globalBatch());
@@ -55,15 +68,17 @@ public final class SparkTrainer {
         }
         JavaRDD<LabeledImages> data = sc.parallelize(shards, options.workers()).cache();
 
+        TrainingState start = resumeFrom != null ? resumeFrom : new TrainingState(0, options.seed(),
+                checkpoints == null ? null : checkpoints.configFingerprint(), 0, 0, 0);
         DriverLoop loop = new DriverLoop(new DriverStep(network, options.syncMode(), options.clipping(),
-                options.schedule()), 0, totalSteps, stepsPerEpoch, listener);
-        Coordinator coordinator = new Coordinator(options.workers(), 0, options.roundTimeout(), loop);
+                options.schedule()), start, totalSteps, stepsPerEpoch, listener, checkpoints);
+        Coordinator coordinator = new Coordinator(options.workers(), start.nextStep(), options.roundTimeout(), loop);
         EndpointAddress address = SparkRpc.register("lockstep-coordinator", coordinator);
         long started = System.nanoTime();
         int epochsRun = 0;
         try {
             int launch = 0;
-            for (int epoch = 0; epoch < options.epochs(); epoch++) {
+            for (int epoch = (int) (start.nextStep() / stepsPerEpoch); epoch < options.epochs(); epoch++) {
                 long epochFirst = (long) epoch * stepsPerEpoch;
                 long end = Math.min(epochFirst + stepsPerEpoch, totalSteps);
                 if (epochFirst >= end) {
@@ -105,9 +120,10 @@ public final class SparkTrainer {
             coordinator.close();
             data.unpersist(false);
         }
+        loop.checkpointAtEnd();
         double seconds = (System.nanoTime() - started) / 1e9;
         return new TrainingResult(model, loop.steps, epochsRun, loop.lastLoss, loop.skipped, loop.clipped,
-                loop.examples, seconds);
+                loop.examples - start.examples(), seconds);
     }
 
     /** ND4J threads per task: as configured, else the driver JVM's cores shared by the local tasks, else 1. */
@@ -127,6 +143,8 @@ public final class SparkTrainer {
         private final long totalSteps;
         private final int stepsPerEpoch;
         private final StepListener listener;
+        private final CheckpointPlan checkpoints;
+        private final long seed;
         private long lastReply = System.nanoTime();
         private long nextStep;
         private long steps;
@@ -139,9 +157,15 @@ public final class SparkTrainer {
         /** An error of the driver's own step (for example a non-finite step under the fail policy): not retried. */
         private RuntimeException fatal;
 
-        DriverLoop(DriverStep driver, long firstStep, long totalSteps, int stepsPerEpoch, StepListener listener) {
+        DriverLoop(DriverStep driver, TrainingState start, long totalSteps, int stepsPerEpoch, StepListener listener,
+                   CheckpointPlan checkpoints) {
             this.driver = driver;
-            this.nextStep = firstStep;
+            this.nextStep = start.nextStep();
+            this.seed = start.seed();
+            this.skipped = start.skippedSteps();
+            this.clipped = start.clippedSteps();
+            this.examples = start.examples();
+            this.checkpoints = checkpoints;
             this.totalSteps = totalSteps;
             this.stepsPerEpoch = stepsPerEpoch;
             this.listener = listener;
@@ -184,7 +208,35 @@ public final class SparkTrainer {
                 listener.onStep(outcome, (int) (step / stepsPerEpoch), (now - lastReply) / 1e6, (now - begin) / 1e6);
             }
             lastReply = now;
+            checkpointIfPeriodic();
             return reply;
+        }
+
+        /** After a step: a checkpoint every {@code everySteps} steps. */
+        private void checkpointIfPeriodic() {
+            if (checkpoints != null && periodicCheckpointAt(nextStep)) {
+                saveCheckpoint();
+            }
+        }
+
+        /** At the end of training: a checkpoint unless the last step already wrote one. */
+        void checkpointAtEnd() {
+            if (checkpoints != null && steps > 0 && !periodicCheckpointAt(nextStep)) {
+                saveCheckpoint();
+            }
+        }
+
+        private boolean periodicCheckpointAt(long step) {
+            return checkpoints.everySteps() > 0 && step % checkpoints.everySteps() == 0;
+        }
+
+        private void saveCheckpoint() {
+            try {
+                checkpoints.store().save(driver.network().model(), new TrainingState(nextStep, seed,
+                        checkpoints.configFingerprint(), skipped, clipped, examples));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("checkpoint at step " + nextStep + " failed: " + e.getMessage(), e);
+            }
         }
     }
 }

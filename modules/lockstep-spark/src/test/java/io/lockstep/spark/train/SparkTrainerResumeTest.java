@@ -1,0 +1,76 @@
+package io.lockstep.spark.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.lockstep.checkpoint.Checkpoint;
+import io.lockstep.checkpoint.CheckpointStore;
+import io.lockstep.data.LabeledImages;
+import io.lockstep.spark.LocalSpark;
+import io.lockstep.step.ClippingConfig;
+import io.lockstep.zoo.LeNet5;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+
+/** N steps in one go, and N/2 steps + stop + resume from the checkpoint to N, give bit-identical parameters. */
+class SparkTrainerResumeTest {
+    private static final int TOTAL_STEPS = 12;
+
+    private static LabeledImages data() {
+        Random random = new Random(6);
+        byte[] pixels = new byte[64 * 784];
+        byte[] labels = new byte[64];
+        random.nextBytes(pixels);
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) random.nextInt(10);
+        }
+        return LabeledImages.of(pixels, labels, 10, 1, 28, 28);
+    }
+
+    private static TrainingOptions options(long maxSteps) {
+        // 64 examples, batch 16: 4 steps per epoch, so the stop at step 6 falls in the middle of epoch 1
+        return TrainingOptions.of(2, 16, 3).withSeed(31).withMaxSteps(maxSteps)
+                .withClipping(ClippingConfig.globalNorm(1.0));
+    }
+
+    private static MultiLayerNetwork fresh(DataType dataType) {
+        MultiLayerNetwork net = new MultiLayerNetwork(LeNet5.configuration(31, dataType, new Adam(1e-2), 10));
+        net.init();
+        return net;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
+    void resumingFromTheMiddleCheckpointGivesBitIdenticalParameters(DataType dataType, @TempDir java.nio.file.Path dir)
+            throws IOException {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(LocalSpark.context());
+        LabeledImages data = data();
+        MultiLayerNetwork uninterrupted = fresh(dataType);
+        SparkTrainer.train(sc, uninterrupted, data, null, options(TOTAL_STEPS), null);
+
+        CheckpointStore store = new CheckpointStore(new Path(dir.toUri()), new Configuration(), 2);
+        SparkTrainer.train(sc, fresh(dataType), data, null, options(TOTAL_STEPS / 2), null,
+                new CheckpointPlan(store, 3, "test"), null);
+        Checkpoint checkpoint = store.loadLatest(new ArrayList<>()).orElseThrow();
+        assertEquals(TOTAL_STEPS / 2, checkpoint.state().nextStep());
+        Model resumed = checkpoint.model();
+        TrainingResult rest = SparkTrainer.train(sc, resumed, data, null, options(TOTAL_STEPS), null,
+                new CheckpointPlan(store, 3, "test"), checkpoint.state());
+
+        assertEquals(TOTAL_STEPS - TOTAL_STEPS / 2, rest.steps());
+        assertArrayEquals(uninterrupted.params().toDoubleVector(), resumed.params().toDoubleVector());
+        assertArrayEquals(uninterrupted.getUpdater().getStateViewArray().toDoubleVector(),
+                ((MultiLayerNetwork) resumed).getUpdater().getStateViewArray().toDoubleVector());
+    }
+}
