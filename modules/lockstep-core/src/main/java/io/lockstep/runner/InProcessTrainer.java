@@ -6,6 +6,7 @@ import io.lockstep.nn.SyncMode;
 import io.lockstep.step.ClippingConfig;
 import io.lockstep.step.DriverStep;
 import io.lockstep.step.FlatVector;
+import io.lockstep.step.GuardConfig;
 import io.lockstep.step.LearningRateSchedule;
 import io.lockstep.step.StepAggregate;
 import io.lockstep.step.StepOutcome;
@@ -39,8 +40,14 @@ public final class InProcessTrainer implements AutoCloseable {
      */
     public InProcessTrainer(Model model, int workers, SyncMode mode, ClippingConfig clipping,
                             LearningRateSchedule schedule) {
+        this(model, workers, mode, clipping, schedule, GuardConfig.OFF);
+    }
+
+    /** As above, with the explosion guard. */
+    public InProcessTrainer(Model model, int workers, SyncMode mode, ClippingConfig clipping,
+                            LearningRateSchedule schedule, GuardConfig guard) {
         Network network = Network.of(model);
-        this.driver = new DriverStep(network, mode, clipping, schedule);
+        this.driver = new DriverStep(network, mode, clipping, schedule, guard);
         this.group = new InProcessCollectiveGroup(workers, Duration.ofMinutes(5));
         for (int rank = 0; rank < workers; rank++) {
             replicas.add(new WorkerReplica(network.copy(), mode, group.member(rank)));

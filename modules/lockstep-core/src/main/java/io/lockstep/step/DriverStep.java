@@ -18,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       by the minibatch size);</li>
  *   <li>replace the running-statistics slots with the update from the merged batch moments;</li>
  *   <li>clip the trainable gradient (AGC, value, global norm); a non-finite loss or norm skips the step or
- *       fails, and never reaches the parameters;</li>
+ *       fails, and never reaches the parameters; a loss spike rolls back to the last good state
+ *       ({@link ExplosionGuard});</li>
  *   <li>run DL4J's own updater (its Sgd, Nesterovs, Adam, RmsProp, ..., with L2 or weight decay) with a batch
  *       size of 1, since the gradient is already a mean, and subtract the update: what {@code fit()} does.</li>
  * </ol>
@@ -29,24 +30,35 @@ public final class DriverStep {
     private final ClippingConfig clipping;
     private final RunningStatisticsMerge runningStatistics;
     private final List<Slot> slots;
+    private final List<Slot> trainable;
     private final List<Slot> dividedByBatch;
     private final LearningRateSchedule schedule;
+    private final ExplosionGuard guard;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+    /** A driver step without the explosion guard's spike detection. */
+    public DriverStep(Network network, SyncMode mode, ClippingConfig clipping, LearningRateSchedule schedule) {
+        this(network, mode, clipping, schedule, GuardConfig.OFF);
+    }
 
     /**
      * @param schedule learning rate per step, or null to keep the rates (and schedules) in the DL4J configuration
+     * @param guard    loss-spike rollback and the limit on consecutive bad steps
      */
-    public DriverStep(Network network, SyncMode mode, ClippingConfig clipping, LearningRateSchedule schedule) {
+    public DriverStep(Network network, SyncMode mode, ClippingConfig clipping, LearningRateSchedule schedule,
+                      GuardConfig guard) {
         ParameterLayout layout = ParameterLayout.of(network);
         this.network = network;
         this.clipping = clipping;
         this.clipper = new GradientClipper(clipping, layout);
         this.runningStatistics = new RunningStatisticsMerge(mode, layout.runningStatisticSlots());
         this.slots = layout.slots();
+        this.trainable = layout.trainableSlots();
         this.dividedByBatch = layout.trainableSlots().stream()
                 .filter(slot -> slot.layer().updaterDivideByMinibatch(slot.paramName()))
                 .toList();
         this.schedule = schedule;
+        this.guard = new ExplosionGuard(guard, network);
     }
 
     public Network network() {
@@ -67,23 +79,43 @@ public final class DriverStep {
 
         double loss = aggregate.meanLoss();
         GradientClipper.Report clip = clipper.clip(gradient, network.params());
-        double learningRate = schedule == null ? Double.NaN : schedule.learningRate(aggregate.step());
         if (!clip.finite() || !Double.isFinite(loss)) {
+            String what = "loss " + loss + ", gradient norm " + clip.normBeforeClipping();
             if (clipping.nonFinite() == ClippingConfig.NonFinitePolicy.FAIL) {
-                throw new NonFiniteStepException("step " + aggregate.step() + ": loss " + loss + ", gradient norm "
-                        + clip.normBeforeClipping() + " (clip.non-finite = fail)");
+                throw new NonFiniteStepException("step " + aggregate.step() + ": " + what + " (clip.non-finite = fail)");
             }
-            return new StepOutcome(aggregate.step(), aggregate.exampleCount(), loss, clip.normBeforeClipping(),
-                    1.0, learningRate, true);
+            guard.countBad(aggregate.step(), what);
+            return outcome(aggregate, loss, clip, Double.NaN, StepOutcome.Intervention.SKIPPED_NON_FINITE);
         }
+        if (guard.isSpike(loss)) {
+            guard.rollBack();
+            guard.countBad(aggregate.step(), "loss spike " + loss);
+            return outcome(aggregate, loss, clip, Double.NaN, StepOutcome.Intervention.ROLLED_BACK_SPIKE);
+        }
+        guard.acceptGood(loss);
+
+        double learningRate = Double.NaN;
         if (schedule != null) {
+            learningRate = schedule.learningRate(aggregate.step());
             network.setLearningRate(learningRate);
+            learningRate *= guard.updateScale();
         }
         network.updater().update(gradientOf(gradient), network.iterationCount(), network.epochCount(), 1, workspaces);
+        if (guard.updateScale() != 1.0) {
+            for (Slot slot : trainable) {
+                GradientClipper.view(gradient, slot).muli(guard.updateScale());
+            }
+        }
         network.params().subi(gradient);
         network.setIterationCount(network.iterationCount() + 1);
-        return new StepOutcome(aggregate.step(), aggregate.exampleCount(), loss, clip.normBeforeClipping(),
-                clip.coefficient(), learningRate, false);
+        return outcome(aggregate, loss, clip, learningRate, StepOutcome.Intervention.NONE);
+    }
+
+    private static StepOutcome outcome(StepAggregate aggregate, double loss, GradientClipper.Report clip,
+                                       double learningRate, StepOutcome.Intervention intervention) {
+        double coefficient = intervention == StepOutcome.Intervention.NONE ? clip.coefficient() : 1.0;
+        return new StepOutcome(aggregate.step(), aggregate.exampleCount(), loss, clip.normBeforeClipping(), coefficient,
+                learningRate, intervention);
     }
 
     /** DL4J's view of the flat gradient: the flat array itself (so the updater works in place) plus per-key views. */

@@ -71,7 +71,7 @@ public final class SparkTrainer {
         TrainingState start = resumeFrom != null ? resumeFrom : new TrainingState(0, options.seed(),
                 checkpoints == null ? null : checkpoints.configFingerprint(), 0, 0, 0);
         DriverLoop loop = new DriverLoop(new DriverStep(network, options.syncMode(), options.clipping(),
-                options.schedule()), start, totalSteps, stepsPerEpoch, listener, checkpoints);
+                options.schedule(), options.guard()), start, totalSteps, stepsPerEpoch, listener, checkpoints);
         Coordinator coordinator = new Coordinator(options.workers(), start.nextStep(), options.roundTimeout(), loop);
         EndpointAddress address = SparkRpc.register("lockstep-coordinator", coordinator);
         long started = System.nanoTime();

@@ -2,6 +2,7 @@ package io.lockstep.spark.train;
 
 import io.lockstep.nn.SyncMode;
 import io.lockstep.step.ClippingConfig;
+import io.lockstep.step.GuardConfig;
 import io.lockstep.step.LearningRateSchedule;
 import java.io.Serializable;
 import java.time.Duration;
@@ -12,12 +13,13 @@ import java.time.Duration;
  *
  * @param epochs          passes over the training data (each worker's shard, reshuffled per epoch)
  * @param maxSteps        stop after this many steps in total, or 0 for no limit
+ * @param guard           loss-spike rollback and the limit on consecutive bad steps
  * @param threadsPerTask  ND4J (OpenMP) threads per worker task; 0 = the JVM's cores / tasks per JVM
  * @param roundTimeout    how long the coordinator waits for a missing worker before failing the round
  */
 public record TrainingOptions(int workers, int globalBatch, int epochs, long maxSteps, long seed, SyncMode syncMode,
-                              ClippingConfig clipping, LearningRateSchedule schedule, int threadsPerTask,
-                              Duration roundTimeout) implements Serializable {
+                              ClippingConfig clipping, GuardConfig guard, LearningRateSchedule schedule,
+                              int threadsPerTask, Duration roundTimeout) implements Serializable {
 
     public TrainingOptions {
         if (workers < 1) {
@@ -33,28 +35,36 @@ public record TrainingOptions(int workers, int globalBatch, int epochs, long max
         if (maxSteps < 0) {
             throw new IllegalArgumentException("max-steps must be >= 0 (0 = no limit), got " + maxSteps);
         }
+        if (clipping == null || guard == null || syncMode == null || roundTimeout == null) {
+            throw new IllegalArgumentException("sync mode, clipping, guard and round timeout must be set");
+        }
         if (threadsPerTask < 0) {
             throw new IllegalArgumentException("threads per task must be >= 0, got " + threadsPerTask);
         }
     }
 
     public static TrainingOptions of(int workers, int globalBatch, int epochs) {
-        return new TrainingOptions(workers, globalBatch, epochs, 0, 42, SyncMode.EXACT, ClippingConfig.NONE, null, 0,
-                Duration.ofMinutes(5));
+        return new TrainingOptions(workers, globalBatch, epochs, 0, 42, SyncMode.EXACT, ClippingConfig.NONE,
+                GuardConfig.DEFAULT, null, 0, Duration.ofMinutes(5));
     }
 
     public TrainingOptions withMaxSteps(long steps) {
-        return new TrainingOptions(workers, globalBatch, epochs, steps, seed, syncMode, clipping, schedule,
+        return new TrainingOptions(workers, globalBatch, epochs, steps, seed, syncMode, clipping, guard, schedule,
                 threadsPerTask, roundTimeout);
     }
 
     public TrainingOptions withClipping(ClippingConfig newClipping) {
-        return new TrainingOptions(workers, globalBatch, epochs, maxSteps, seed, syncMode, newClipping, schedule,
+        return new TrainingOptions(workers, globalBatch, epochs, maxSteps, seed, syncMode, newClipping, guard, schedule,
+                threadsPerTask, roundTimeout);
+    }
+
+    public TrainingOptions withGuard(GuardConfig newGuard) {
+        return new TrainingOptions(workers, globalBatch, epochs, maxSteps, seed, syncMode, clipping, newGuard, schedule,
                 threadsPerTask, roundTimeout);
     }
 
     public TrainingOptions withSeed(long newSeed) {
-        return new TrainingOptions(workers, globalBatch, epochs, maxSteps, newSeed, syncMode, clipping, schedule,
+        return new TrainingOptions(workers, globalBatch, epochs, maxSteps, newSeed, syncMode, clipping, guard, schedule,
                 threadsPerTask, roundTimeout);
     }
 }
