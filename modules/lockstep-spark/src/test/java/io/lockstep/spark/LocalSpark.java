@@ -18,6 +18,8 @@ import scala.runtime.AbstractFunction1;
  * is not retried), and a way to run a barrier stage of W tasks from Java.
  */
 public final class LocalSpark {
+    /** Every test runs with Spark's RPC authentication on, as a production cluster should. */
+    public static final String SECRET = "lockstep-test-secret";
     private static SparkContext context;
 
     private LocalSpark() {
@@ -32,6 +34,8 @@ public final class LocalSpark {
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1")
+                    .set("spark.authenticate", "true")
+                    .set("spark.authenticate.secret", SECRET)
                     .set("spark.stage.maxConsecutiveAttempts", "1");
             context = SparkContext.getOrCreate(conf);
         }
