@@ -1,5 +1,6 @@
 package io.lockstep.spark;
 
+import io.lockstep.spark.kryo.LockstepKryoRegistrator;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,9 @@ public final class LocalSpark {
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.driver.bindAddress", "127.0.0.1")
+                    .set("spark.serializer", LockstepKryoRegistrator.SERIALIZER)
+                    .set("spark.kryo.registrator", LockstepKryoRegistrator.class.getName())
+                    .set("spark.kryo.registrationRequired", "true")
                     .set("spark.authenticate", "true")
                     .set("spark.authenticate.secret", SECRET)
                     .set("spark.stage.maxConsecutiveAttempts", "1");
@@ -56,7 +60,7 @@ public final class LocalSpark {
         }
         RDD<Integer> rdd = JavaSparkContext.fromSparkContext(context()).parallelize(ranks, worldSize).rdd();
         RDD<Serializable> results = rdd.barrier()
-                .mapPartitions(new BarrierTask(body), false, ClassTag$.MODULE$.apply(Serializable.class));
+                .mapPartitions(new BarrierTask(body), false, ClassTag$.MODULE$.apply(Object.class));
         return results.toJavaRDD().collect();
     }
 

@@ -1,0 +1,2 @@
+/** Kryo registration of the classes Spark serializes for Lockstep. */
+package io.lockstep.spark.kryo;
