@@ -34,6 +34,7 @@ public final class DriverStep {
     private final List<Slot> dividedByBatch;
     private final LearningRateSchedule schedule;
     private final ExplosionGuard guard;
+    private final DiagnosticsRecorder diagnostics;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
     /** A driver step without the explosion guard's spike detection. */
@@ -59,6 +60,7 @@ public final class DriverStep {
                 .toList();
         this.schedule = schedule;
         this.guard = new ExplosionGuard(guard, network);
+        this.diagnostics = new DiagnosticsRecorder(layout, network.syncBatchNormLayers());
     }
 
     public Network network() {
@@ -78,6 +80,7 @@ public final class DriverStep {
         runningStatistics.writeUpdates(gradient, aggregate);
 
         double loss = aggregate.meanLoss();
+        diagnostics.recordGradient(gradient);
         GradientClipper.Report clip = clipper.clip(gradient, network.params());
         if (!clip.finite() || !Double.isFinite(loss)) {
             String what = "loss " + loss + ", gradient norm " + clip.normBeforeClipping();
@@ -85,12 +88,12 @@ public final class DriverStep {
                 throw new NonFiniteStepException("step " + aggregate.step() + ": " + what + " (clip.non-finite = fail)");
             }
             guard.countBad(aggregate.step(), what);
-            return outcome(aggregate, loss, clip, Double.NaN, StepOutcome.Intervention.SKIPPED_NON_FINITE);
+            return outcome(aggregate, loss, clip, Double.NaN, StepOutcome.Intervention.SKIPPED_NON_FINITE, null);
         }
         if (guard.isSpike(loss)) {
             guard.rollBack();
             guard.countBad(aggregate.step(), "loss spike " + loss);
-            return outcome(aggregate, loss, clip, Double.NaN, StepOutcome.Intervention.ROLLED_BACK_SPIKE);
+            return outcome(aggregate, loss, clip, Double.NaN, StepOutcome.Intervention.ROLLED_BACK_SPIKE, null);
         }
         guard.acceptGood(loss);
 
@@ -106,16 +109,18 @@ public final class DriverStep {
                 GradientClipper.view(gradient, slot).muli(guard.updateScale());
             }
         }
+        StepOutcome outcome = outcome(aggregate, loss, clip, learningRate, StepOutcome.Intervention.NONE, gradient);
         network.params().subi(gradient);
         network.setIterationCount(network.iterationCount() + 1);
-        return outcome(aggregate, loss, clip, learningRate, StepOutcome.Intervention.NONE);
+        return outcome;
     }
 
-    private static StepOutcome outcome(StepAggregate aggregate, double loss, GradientClipper.Report clip,
-                                       double learningRate, StepOutcome.Intervention intervention) {
+    /** @param update what the updater produced, about to be subtracted from the parameters (null: none) */
+    private StepOutcome outcome(StepAggregate aggregate, double loss, GradientClipper.Report clip, double learningRate,
+                                StepOutcome.Intervention intervention, INDArray update) {
         double coefficient = intervention == StepOutcome.Intervention.NONE ? clip.coefficient() : 1.0;
         return new StepOutcome(aggregate.step(), aggregate.exampleCount(), loss, clip.normBeforeClipping(), coefficient,
-                learningRate, intervention);
+                learningRate, intervention, diagnostics.finish(update, network.params(), aggregate));
     }
 
     /** DL4J's view of the flat gradient: the flat array itself (so the updater works in place) plus per-key views. */

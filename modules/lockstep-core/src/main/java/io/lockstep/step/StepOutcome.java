@@ -9,9 +9,11 @@ import java.io.Serializable;
  * @param clipCoefficient the global-norm clip factor applied (1 when not clipped)
  * @param learningRate    the learning rate set for this step (NaN when the DL4J configuration's own rates apply)
  * @param intervention    what the guard did; anything but {@link Intervention#NONE} left the update unapplied
+ * @param diagnostics     per-layer gradient norms, update ratios and batch-norm statistics
  */
 public record StepOutcome(long step, long examples, double loss, double gradNorm, double clipCoefficient,
-                          double learningRate, Intervention intervention) implements Serializable {
+                          double learningRate, Intervention intervention, StepDiagnostics diagnostics)
+        implements Serializable {
 
     /** The guard's action on a step. */
     public enum Intervention {

@@ -95,6 +95,27 @@ class DriverStepTest {
     }
 
     @Test
+    void diagnosticsGiveEachLayersGradientNormUpdateRatioAndBatchNormStatistics() {
+        MultiLayerNetwork fresh = new MultiLayerNetwork(net.getLayerWiseConfigurations().clone());
+        fresh.init();
+        fresh.setIterationCount(0); // the clone carries the setup step's count, and Adam's bias correction with it
+        double[] weights = fresh.paramTable().get("0_W").ravel().toDoubleVector();
+        StepOutcome outcome = new DriverStep(Network.of(fresh), SyncMode.EXACT, ClippingConfig.NONE, step -> 0.1)
+                .apply(aggregate(1, 0.5, 0.7));
+
+        // every gradient element is 0.5 / 8 examples; layer 0 has a 3 x 4 weight (and a bias, not trained before BN)
+        assertEquals(Math.sqrt(12 + 4) * 0.5 / 8, outcome.diagnostics().gradientNorms().get("0"), 1e-12);
+        // Adam's first step moves every element by lr (m_hat / sqrt(v_hat) = 1, less epsilon's 1e-8 against the
+        // uncorrected sqrt(v) = 0.002: 5e-6 relative); the bias starts at 0
+        double weightNorm = Math.sqrt(java.util.Arrays.stream(weights).map(w -> w * w).sum());
+        double expectedRatio = 0.1 * Math.sqrt(16) / weightNorm;
+        assertEquals(expectedRatio, outcome.diagnostics().updateRatios().get("0"), expectedRatio * 1e-5);
+        // the single worker's moments: channel means 0, 1, 2, 3 and M2 = 7 over 8 examples
+        assertEquals(1.5, outcome.diagnostics().batchNormMeans().get("1"), 1e-12);
+        assertEquals(7.0 / 8, outcome.diagnostics().batchNormVariances().get("1"), 1e-12);
+    }
+
+    @Test
     void aScheduleSetsTheLearningRateOfEachStep() {
         StepOutcome outcome = new DriverStep(network, SyncMode.EXACT, ClippingConfig.NONE, step -> 0.5 / (step + 1))
                 .apply(aggregate(3, 0.5, 0.7));

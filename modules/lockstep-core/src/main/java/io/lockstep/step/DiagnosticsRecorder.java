@@ -1,0 +1,70 @@
+package io.lockstep.step;
+
+import io.lockstep.math.Moments;
+import io.lockstep.model.ParameterLayout;
+import io.lockstep.model.ParameterLayout.Slot;
+import io.lockstep.nn.SyncBatchNormLayer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Computes a step's {@link StepDiagnostics} from the driver's flat gradient, update and parameters. */
+final class DiagnosticsRecorder {
+    private final List<Slot> trainable;
+    private final List<SyncBatchNormLayer> batchNormLayers;
+    private Map<String, Double> gradientNorms;
+
+    DiagnosticsRecorder(ParameterLayout layout, List<SyncBatchNormLayer> batchNormLayers) {
+        this.trainable = layout.trainableSlots();
+        this.batchNormLayers = batchNormLayers;
+    }
+
+    /** Before clipping: each layer's gradient norm. */
+    void recordGradient(INDArray gradient) {
+        gradientNorms = layerNorms(gradient);
+    }
+
+    /** After the updater (update = what is about to be subtracted) or for a skipped step (update = null). */
+    StepDiagnostics finish(INDArray update, INDArray params, StepAggregate aggregate) {
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        if (update != null) {
+            Map<String, Double> updateNorms = layerNorms(update);
+            Map<String, Double> paramNorms = layerNorms(params);
+            updateNorms.forEach((layer, norm) -> ratios.put(layer, norm / Math.max(paramNorms.get(layer), Double.MIN_NORMAL)));
+        }
+        Map<String, Double> means = new LinkedHashMap<>();
+        Map<String, Double> variances = new LinkedHashMap<>();
+        for (SyncBatchNormLayer layer : batchNormLayers) {
+            Moments global = Moments.mergeInOrder(aggregate.moments(layer.getIndex()));
+            String name = String.valueOf(layer.getIndex());
+            means.put(name, average(global.mean()));
+            variances.put(name, average(global.biasedVariance()));
+        }
+        return new StepDiagnostics(gradientNorms, ratios, means, variances);
+    }
+
+    private Map<String, Double> layerNorms(INDArray flat) {
+        Map<String, Double> sumsOfSquares = new LinkedHashMap<>();
+        for (Slot slot : trainable) {
+            double squares = Nd4j.getExecutioner().exec(new SquaredNorm(GradientClipper.view(flat, slot))).getDouble(0);
+            sumsOfSquares.merge(layerOf(slot), squares, Double::sum);
+        }
+        sumsOfSquares.replaceAll((layer, squares) -> Math.sqrt(squares));
+        return sumsOfSquares;
+    }
+
+    private static String layerOf(Slot slot) {
+        return slot.key().substring(0, slot.key().lastIndexOf('_'));
+    }
+
+    private static double average(double[] values) {
+        double sum = 0;
+        for (double value : values) {
+            sum += value;
+        }
+        return values.length == 0 ? 0 : sum / values.length;
+    }
+}
