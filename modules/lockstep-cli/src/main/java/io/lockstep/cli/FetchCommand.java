@@ -1,0 +1,33 @@
+package io.lockstep.cli;
+
+import io.lockstep.data.DatasetFetcher;
+import io.lockstep.data.DatasetLayout;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * {@code lockstep data fetch DATASET [--dest DIR]}: brings a dataset onto this machine with {@link DatasetFetcher},
+ * into {@code DIR}, by default the directory a training run reads it from ({@code lockstep.data.dir}'s default).
+ */
+final class FetchCommand {
+    private FetchCommand() {
+    }
+
+    /**
+     * @throws UsageException                          a dataset that cannot be fetched
+     * @throws io.lockstep.data.DatasetFetchException  a fetch that failed
+     */
+    static Path run(String dataset, Path dest, PrintStream out) {
+        boolean known = Arrays.stream(TrainConfig.DATASETS).anyMatch(layout -> layout.id().equals(dataset));
+        if (!known) {
+            throw new UsageException("data fetch: cannot fetch '" + dataset + "' (can fetch "
+                    + Arrays.stream(TrainConfig.DATASETS).map(DatasetLayout::id).collect(Collectors.joining(", ")) + ")");
+        }
+        Path target = dest != null ? dest : Path.of(ConfigLoader.defaultDataDir(dataset));
+        new DatasetFetcher(message -> out.println("lockstep: " + message)).fetch(dataset, target);
+        out.println("lockstep: " + dataset + " is in " + target);
+        return target;
+    }
+}

@@ -1,0 +1,102 @@
+package io.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lockstep.data.DatasetLayout;
+import io.lockstep.data.LabeledImages;
+import io.lockstep.nn.SyncBatchNormalization;
+import io.lockstep.nn.SyncMode;
+import io.lockstep.step.ClippingConfig.NonFinitePolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+
+/** The optimizer settings as ND4J updaters and DL4J regularization, and the networks built from a config. */
+class ModelsTest {
+    private static final LabeledImages IMAGES = LabeledImages.of(new byte[2 * 28 * 28], new byte[] {0, 9}, 10, 1, 28, 28);
+
+    @Test
+    void updaters() {
+        assertEquals(new Sgd(0.1), Optimizers.updater(optimizer(OptimizerName.SGD, null, 0)));
+        assertEquals(new Nesterovs(0.1, 0.9), Optimizers.updater(optimizer(OptimizerName.NESTEROV, null, 0)));
+        assertEquals(new Nesterovs(0.1, 0.5), Optimizers.updater(optimizer(OptimizerName.NESTEROV, 0.5, 0)));
+        assertEquals(new Adam(0.1, 0.8, 0.999, 1e-8), Optimizers.updater(optimizer(OptimizerName.ADAMW, 0.8, 0)));
+        assertEquals(new RmsProp(0.1), Optimizers.updater(optimizer(OptimizerName.RMSPROP, null, 0)));
+    }
+
+    @Test
+    void schedules() {
+        TrainConfig.Optimizer constant = optimizer(OptimizerName.ADAM, null, 0);
+        assertEquals(0.1, Optimizers.schedule(constant, 100).learningRate(99));
+        TrainConfig.Optimizer cosine = new TrainConfig.Optimizer(OptimizerName.ADAM, 0.1, TrainConfig.Schedule.COSINE,
+                0, null, 0);
+        assertEquals(0.1, Optimizers.schedule(cosine, 100).learningRate(0), 1e-15);
+        assertEquals(0.05, Optimizers.schedule(cosine, 100).learningRate(50), 1e-15);
+        assertTrue(Optimizers.schedule(cosine, 100).learningRate(99) < 1e-4);
+        TrainConfig.Optimizer warm = new TrainConfig.Optimizer(OptimizerName.ADAM, 0.1, TrainConfig.Schedule.COSINE,
+                10, null, 0);
+        assertEquals(0.1 / 3, Optimizers.schedule(warm, 100).learningRate(0), 1e-15);
+    }
+
+    @Test
+    void adamwDecaysDecoupledTheOthersAddL2() {
+        assertEquals(List.of(), Optimizers.weightRegularization(optimizer(OptimizerName.ADAMW, null, 0)));
+        assertEquals(List.of(new WeightDecay(1e-4, true)),
+                Optimizers.weightRegularization(optimizer(OptimizerName.ADAMW, null, 1e-4)));
+        assertEquals(List.of(new L2Regularization(1e-4)),
+                Optimizers.weightRegularization(optimizer(OptimizerName.ADAM, null, 1e-4)));
+    }
+
+    @Test
+    void weightDecayReachesWeightsOnlyNotBatchNormOrBiases() {
+        MultiLayerNetwork network = Models.build(config(ModelName.LENET5_BN, optimizer(OptimizerName.ADAMW, null, 1e-4)),
+                IMAGES);
+        int decayed = 0;
+        for (NeuralNetConfiguration layer : network.getLayerWiseConfigurations().getConfs()) {
+            if (layer.getLayer() instanceof SyncBatchNormalization batchNorm) {
+                assertTrue(batchNorm.getRegularization() == null || batchNorm.getRegularization().isEmpty());
+            } else if (layer.getLayer() instanceof BaseLayer base) {
+                List<Regularization> weights = base.getRegularizationByParam("W");
+                assertEquals(List.of(new WeightDecay(1e-4, true)), weights);
+                assertTrue(base.getRegularizationByParam("b") == null || base.getRegularizationByParam("b").isEmpty());
+                decayed++;
+            }
+        }
+        assertEquals(5, decayed, "2 convolutions, 2 dense layers, the output layer");
+    }
+
+    @Test
+    void networksForTheConfiguredTypeAndSeed() {
+        MultiLayerNetwork mlp = Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
+        assertEquals(DataType.DOUBLE, mlp.params().dataType());
+        assertInstanceOf(Sgd.class, mlp.getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"));
+        MultiLayerNetwork again = Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
+        assertEquals(mlp.params(), again.params(), "same seed, same initial weights");
+    }
+
+    private static TrainConfig.Optimizer optimizer(OptimizerName name, Double momentum, double weightDecay) {
+        return new TrainConfig.Optimizer(name, 0.1, TrainConfig.Schedule.CONSTANT, 0, momentum, weightDecay);
+    }
+
+    private static TrainConfig config(ModelName model, TrainConfig.Optimizer optimizer) {
+        return new TrainConfig("runs/x", new TrainConfig.Spark("local[2]", Map.of()), 2, 0, Duration.ofMinutes(1), 3,
+                Precision.DOUBLE, new TrainConfig.Train(2, 1, 0), SyncMode.EXACT,
+                new TrainConfig.Clip(0, 0, 0, NonFinitePolicy.SKIP), new TrainConfig.Guard(10, 20, 0.5, 10), optimizer,
+                new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/x", false), model,
+                new TrainConfig.Checkpoint("{run-dir}/checkpoints", 0, 1));
+    }
+}
