@@ -9,12 +9,13 @@ final class CommandLine {
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: lockstep train CONFIG [--set key=value]... [--resume] [--debug]",
             "       lockstep data fetch fashion-mnist|mnist [--dest DIR] [--debug]",
+            "       lockstep report RUN_DIR",
             "CONFIG is a HOCON file of lockstep.* settings (see docs/configuration.md); --set overrides one of them.",
             "--resume continues the run in lockstep.run-dir from its newest checkpoint; --debug prints the stack"
                     + " trace of an error.");
 
     /** A command to run. */
-    sealed interface Command permits Train, Fetch, Help {
+    sealed interface Command permits Train, Fetch, Report, Help {
     }
 
     /** {@code lockstep train CONFIG [--set key=value]... [--resume]}. */
@@ -23,6 +24,10 @@ final class CommandLine {
 
     /** {@code lockstep data fetch DATASET [--dest DIR]}; {@code dest} null for the configured default. */
     record Fetch(String dataset, Path dest) implements Command {
+    }
+
+    /** {@code lockstep report RUN_DIR}: write the run directory's report.html. */
+    record Report(Path runDir) implements Command {
     }
 
     /** {@code lockstep help}, {@code -h}, {@code --help}. */
@@ -47,9 +52,17 @@ final class CommandLine {
         return switch (command) {
             case "train" -> train(rest);
             case "data" -> data(rest);
+            case "report" -> report(rest);
             case "help", "-h", "--help" -> new Help();
-            default -> throw new UsageException("unknown command '" + command + "' (train, data)");
+            default -> throw new UsageException("unknown command '" + command + "' (train, data, report)");
         };
+    }
+
+    private static Report report(List<String> args) {
+        if (args.size() != 1) {
+            throw new UsageException("report takes one run directory, got " + args.size() + " arguments");
+        }
+        return new Report(Path.of(args.get(0)));
     }
 
     private static Train train(List<String> args) {

@@ -1,5 +1,6 @@
 package io.lockstep.cli;
 
+import io.lockstep.cli.report.ReportWriter;
 import com.typesafe.config.ConfigException;
 import io.lockstep.data.DataFormatException;
 import io.lockstep.data.DatasetFetchException;
@@ -57,6 +58,9 @@ public final class Main {
         if (command instanceof CommandLine.Fetch fetch) {
             return fetch(fetch, out, err, debug);
         }
+        if (command instanceof CommandLine.Report report) {
+            return report(report, out, err, debug);
+        }
         out.println(CommandLine.USAGE);
         return OK;
     }
@@ -89,6 +93,15 @@ public final class Main {
             return fail(err, e.getMessage(), e, INVALID, debug);
         } catch (RuntimeException e) {
             return fail(err, "fetch failed: " + describe(e), e, FAILED, debug);
+        }
+    }
+
+    private static int report(CommandLine.Report command, PrintStream out, PrintStream err, boolean debug) {
+        try {
+            out.println("lockstep: wrote " + ReportWriter.write(command.runDir()));
+            return OK;
+        } catch (java.io.IOException e) {
+            return fail(err, e.getMessage(), e, INVALID, debug);
         }
     }
 

@@ -61,6 +61,10 @@ final class MetricsWriter implements StepListener, AutoCloseable {
             record.put("layer_grad_norm", finite(diagnostics.gradientNorms()));
             record.put("layer_update_ratio", finite(diagnostics.updateRatios()));
         }
+        write(record);
+    }
+
+    private void write(Map<String, Object> record) {
         try {
             out.write(Json.line(record));
             out.newLine();
@@ -68,6 +72,16 @@ final class MetricsWriter implements StepListener, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + RunDirectory.METRICS + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Appends a test-set evaluation as {@code {"type": "eval", "step", "epoch", "test_accuracy"}}. */
+    void onEvaluation(long step, int epoch, double accuracy) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("type", "eval");
+        record.put("step", step);
+        record.put("epoch", epoch);
+        record.put("test_accuracy", Json.finite(accuracy));
+        write(record);
     }
 
     /**

@@ -43,6 +43,7 @@ final class Summary {
         summary.put("images_per_second", result.imagesPerSecond());
         summary.put("skipped_steps", result.skippedSteps());
         summary.put("clipped_steps", result.clippedSteps());
+        summary.put("clip_global_norm", config.clip().toClippingConfig().globalNorm());
         summary.put("wall_seconds", wallSeconds);
         summary.put("train_seconds", result.seconds());
         summary.put("train_examples", trainExamples);

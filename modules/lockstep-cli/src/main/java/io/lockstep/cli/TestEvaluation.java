@@ -1,14 +1,11 @@
 package io.lockstep.cli;
 
-import io.lockstep.data.ChannelNormalization;
-import io.lockstep.data.LabeledImages;
 import io.lockstep.eval.ConfusionMatrix;
 import io.lockstep.eval.Evaluator;
-import io.lockstep.model.Network;
-import org.deeplearning4j.nn.api.Model;
 
 /**
- * A trained network's accuracy on the test set, computed on the driver with {@link Evaluator}: the network in
+ * A trained network's accuracy on the test set, from a confusion matrix computed on the executors
+ * ({@link io.lockstep.spark.eval.SparkEvaluator}) or on the driver with {@link Evaluator}: the network in
  * inference mode (batch norm with its running statistics), fed the same normalized features as in training, in
  * batches.
  *
@@ -18,9 +15,7 @@ import org.deeplearning4j.nn.api.Model;
  */
 record TestEvaluation(double accuracy, double[] perClassAccuracy, long[][] confusion, int examples) {
 
-    static TestEvaluation of(Model model, LabeledImages test, ChannelNormalization normalization) {
-        Network network = Network.of(model);
-        ConfusionMatrix matrix = Evaluator.evaluate(network, test, network.featureShape(), normalization);
-        return new TestEvaluation(matrix.accuracy(), matrix.perClassAccuracy(), matrix.counts(), test.count());
+    static TestEvaluation of(ConfusionMatrix matrix) {
+        return new TestEvaluation(matrix.accuracy(), matrix.perClassAccuracy(), matrix.counts(), (int) matrix.total());
     }
 }

@@ -1,5 +1,6 @@
 package io.lockstep.cli;
 
+import io.lockstep.cli.report.ReportWriter;
 import io.lockstep.checkpoint.Checkpoint;
 import io.lockstep.checkpoint.CheckpointStore;
 import io.lockstep.checkpoint.TrainingState;
@@ -8,6 +9,7 @@ import io.lockstep.spark.train.CheckpointPlan;
 import io.lockstep.spark.train.Sharding;
 import io.lockstep.spark.train.SparkTrainer;
 import io.lockstep.spark.train.StepListener;
+import io.lockstep.step.StepOutcome;
 import io.lockstep.spark.train.TrainingOptions;
 import io.lockstep.spark.train.TrainingResult;
 import java.io.IOException;
@@ -132,20 +134,33 @@ final class TrainCommand {
         Progress progress = new Progress(out, terminal, prepared.firstStep(), prepared.totalSteps(), prepared.epochs(),
                 System::nanoTime);
         TrainingResult result;
-        try (MetricsWriter metrics = new MetricsWriter(dir.appender(RunDirectory.METRICS))) {
-            StepListener both = (outcome, epoch, stepMillis, driverMillis) -> {
-                metrics.onStep(outcome, epoch, stepMillis, driverMillis);
-                progress.onStep(outcome, epoch, stepMillis, driverMillis);
-            };
-            result = SparkTrainer.train(prepared.spark(), prepared.network(), train, prepared.data().normalization(),
-                    prepared.options(), both, checkpoints, resumeState);
-        } finally {
-            progress.finish();
-        }
+        TestEvaluation test;
+        try (MetricsWriter metrics = new MetricsWriter(dir.appender(RunDirectory.METRICS));
+             EpochEvaluation evaluation = new EpochEvaluation(prepared.spark(), prepared.network(),
+                     prepared.data().test(), prepared.data().normalization(), config.workers(), metrics, out, terminal)) {
+            long[] lastStep = {prepared.firstStep() - 1};
+            StepListener listener = new StepListener() {
+                @Override
+                public void onStep(StepOutcome outcome, int epoch, double stepMillis, double driverMillis) {
+                    metrics.onStep(outcome, epoch, stepMillis, driverMillis);
+                    progress.onStep(outcome, epoch, stepMillis, driverMillis);
+                    lastStep[0] = outcome.step();
+                }
 
-        out.println("lockstep: evaluating on " + prepared.data().test().count() + " test images");
+                @Override
+                public void onEpochEnd(int epoch) {
+                    evaluation.afterEpoch(epoch, lastStep[0]);
+                }
+            };
+            try {
+                result = SparkTrainer.train(prepared.spark(), prepared.network(), train, prepared.data().normalization(),
+                        prepared.options(), listener, checkpoints, resumeState);
+            } finally {
+                progress.finish();
+            }
+            test = TestEvaluation.of(evaluation.atEnd(lastStep[0]));
+        }
         MultiLayerNetwork trained = (MultiLayerNetwork) result.model();
-        TestEvaluation test = TestEvaluation.of(trained, prepared.data().test(), prepared.data().normalization());
         dir.writeAtomically(RunDirectory.MODEL, stream -> ModelSerializer.writeModel(trained, stream, true));
         double wallSeconds = (System.nanoTime() - prepared.startedNanos()) / 1e9;
         long steps = prepared.firstStep() + result.steps();
@@ -154,6 +169,7 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "lockstep: done: test accuracy %.4f after %d steps (%.0f img/s, %d skipped, %d clipped);"
                         + " %s%n", test.accuracy(), steps, result.imagesPerSecond(), result.skippedSteps(),
                 result.clippedSteps(), dir.path());
+        out.println("lockstep: report " + ReportWriter.write(dir.path()));
     }
 
     /**

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lockstep.cli.report.ReportWriter;
 import io.lockstep.data.DatasetLayout;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.data.Split;
+import io.lockstep.eval.Evaluator;
+import io.lockstep.model.Network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +57,13 @@ class TrainEndToEndTest {
         assertEquals(Main.OK, run.exitCode(), () -> "stdout:\n" + run.out() + "\nstderr:\n" + run.err());
         assertTrue(run.out().contains("lockstep: step " + STEPS + "/" + STEPS), run.out());
 
-        List<String> metrics = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+        List<String> lines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+        List<String> metrics = lines.stream().filter(line -> !line.contains("\"type\":\"eval\"")).toList();
+        List<String> evaluations = lines.stream().filter(line -> line.contains("\"type\":\"eval\"")).toList();
         assertEquals(STEPS, metrics.size());
+        // 8 steps per epoch: epochs end after steps 7, 15 and (the last, partial one) 19
+        assertEquals(List.of(7, 15, 19), evaluations.stream().map(line -> line.replaceAll(".*\"step\":(\\d+).*", "$1"))
+                .map(Integer::valueOf).toList());
         ObjectMapper json = new ObjectMapper();
         for (int step = 0; step < STEPS; step++) {
             JsonNode line = json.readTree(metrics.get(step));
@@ -93,8 +101,11 @@ class TrainEndToEndTest {
         assertTrue(restored.getUpdater().getStateViewArray() != null, "model.zip holds the optimizer state");
         LabeledImages test = DatasetLayout.FASHION_MNIST.load(new org.apache.hadoop.fs.Path(data.toString()), Split.TEST,
                 new Configuration());
-        TestEvaluation again = TestEvaluation.of(restored, test, DatasetLayout.FASHION_MNIST.normalization());
-        assertEquals(accuracy, again.accuracy(), 1e-12, "the saved model is the evaluated one");
+        Network network = Network.of(restored);
+        TestEvaluation again = TestEvaluation.of(Evaluator.evaluate(network, test, network.featureShape(),
+                DatasetLayout.FASHION_MNIST.normalization()));
+        assertEquals(accuracy, again.accuracy(), 1e-12, "the saved model is the one evaluated on the executors");
+        assertTrue(Files.readString(runDir.resolve(ReportWriter.REPORT)).contains("<svg class=\"chart"), "the report");
 
         TrainConfig saved = ConfigLoader.load(runDir.resolve(RunDirectory.CONFIG), List.of()).config();
         assertEquals(runDir.toString(), saved.runDir());
@@ -116,9 +127,11 @@ class TrainEndToEndTest {
         CliRun resumed = CliRun.of(List.of("train", runDir.resolve(RunDirectory.CONFIG).toString(), "--resume"));
         assertEquals(Main.OK, resumed.exitCode(), () -> "stdout:\n" + resumed.out() + "\nstderr:\n" + resumed.err());
         assertTrue(resumed.out().contains("at step 16"), resumed.out());
-        List<String> resumedMetrics = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+        List<String> resumedLines = Files.readAllLines(runDir.resolve(RunDirectory.METRICS));
+        List<String> resumedMetrics = resumedLines.stream().filter(line -> !line.contains("\"type\":\"eval\"")).toList();
         assertEquals(STEPS, resumedMetrics.size());
         assertEquals(metrics.subList(0, 16), resumedMetrics.subList(0, 16));
+        assertEquals(evaluations.size(), resumedLines.size() - resumedMetrics.size(), "one evaluation per epoch again");
         JsonNode resumedSummary = json.readTree(runDir.resolve(RunDirectory.SUMMARY).toFile());
         assertEquals(STEPS, resumedSummary.get("steps").asInt());
         MultiLayerNetwork resumedModel = ModelSerializer.restoreMultiLayerNetwork(runDir.resolve(RunDirectory.MODEL).toFile());
