@@ -20,6 +20,7 @@ import java.util.List;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
 import scala.reflect.ClassTag$;
 
@@ -66,7 +67,13 @@ public final class SparkTrainer {
         if (options.maxSteps() > 0) {
             totalSteps = Math.min(totalSteps, options.maxSteps());
         }
-        JavaRDD<LabeledImages> data = sc.parallelize(shards, options.workers()).cache();
+        // The shards travel once per executor as a broadcast and are cached there: a task then carries only its
+        // rank, not its shard (which would be serialized into every task of every epoch).
+        Broadcast<LabeledImages[]> shardBroadcast = sc.broadcast(shards.toArray(LabeledImages[]::new));
+        List<Integer> ranks = java.util.stream.IntStream.range(0, options.workers()).boxed().toList();
+        JavaRDD<LabeledImages> data = sc.parallelize(ranks, options.workers())
+                .map(rank -> shardBroadcast.value()[rank])
+                .cache();
 
         TrainingState start = resumeFrom != null ? resumeFrom : new TrainingState(0, options.seed(),
                 checkpoints == null ? null : checkpoints.configFingerprint(), 0, 0, 0);
@@ -119,6 +126,7 @@ public final class SparkTrainer {
             SparkRpc.stop(address);
             coordinator.close();
             data.unpersist(false);
+            shardBroadcast.destroy();
         }
         loop.checkpointAtEnd();
         double seconds = (System.nanoTime() - started) / 1e9;
