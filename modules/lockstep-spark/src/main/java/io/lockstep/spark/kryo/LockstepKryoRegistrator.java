@@ -5,6 +5,8 @@ import io.lockstep.data.ChannelNormalization;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.eval.ConfusionMatrix;
 import io.lockstep.model.ModelSnapshot;
+import io.lockstep.spark.train.DataSetSharding;
+import io.lockstep.spark.train.SparkTrainer;
 import io.lockstep.step.FlatVector;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -34,5 +36,11 @@ public final class LockstepKryoRegistrator implements KryoRegistrator {
         kryo.register(long[].class);
         kryo.register(long[][].class);
         kryo.register(Object[].class);
+        for (Class<?> type : SparkTrainer.serializedClasses()) {
+            kryo.register(type);
+        }
+        for (Class<?> type : DataSetSharding.serializedClasses()) {
+            kryo.register(type);
+        }
     }
 }

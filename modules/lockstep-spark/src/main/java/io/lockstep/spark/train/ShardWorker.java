@@ -1,6 +1,5 @@
 package io.lockstep.spark.train;
 
-import io.lockstep.data.LabeledImages;
 import io.lockstep.model.Network;
 import io.lockstep.runner.ShardPlan;
 import io.lockstep.runner.WorkerReplica;
@@ -16,31 +15,30 @@ import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The body of one barrier task: a worker that trains for a whole segment. It builds its replica from the
- * driver's configuration and parameters, then per step cuts its share of the global batch from its shard,
- * computes its contribution, sends it to the coordinator and takes the parameters the driver replies with.
+ * The body of one barrier task over a {@link WorkerShard}: {@link BarrierWorker}'s loop for shards that cut their
+ * own mini-batches. Joins at the driver's current step with the driver's parameters, then per step takes its share
+ * of the global batch, computes its contribution, sends it and takes the parameters the driver replies with.
  */
-final class BarrierWorker extends AbstractFunction1<Iterator<LabeledImages>, Iterator<Object>> implements Serializable {
+final class ShardWorker extends AbstractFunction1<Iterator<WorkerShard>, Iterator<Object>> implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final WorkerPlan plan;
+    private final ShardWorkerPlan plan;
 
-    BarrierWorker(WorkerPlan plan) {
+    ShardWorker(ShardWorkerPlan plan) {
         this.plan = plan;
     }
 
     @Override
-    public Iterator<Object> apply(Iterator<LabeledImages> partition) {
+    public Iterator<Object> apply(Iterator<WorkerShard> partition) {
         BarrierTaskContext task = BarrierTaskContext.get();
         int rank = task.partitionId();
-        LabeledImages shard = partition.next();
+        WorkerShard shard = partition.next();
         if (plan.threadsPerTask() > 0) {
             Nd4j.getEnvironment().setMaxThreads(plan.threadsPerTask());
             Nd4j.getEnvironment().setMaxMasterThreads(plan.threadsPerTask());
         }
-        // Spark re-runs a failed barrier stage with this same closure: its stage attempt number tells the attempts
-        // apart, and every attempt starts where the driver stands, not where the plan started.
-        int attempt = plan.launch() * SparkTrainer.ATTEMPTS_PER_LAUNCH + task.stageAttemptNumber();
+        // A re-run of a failed stage: its attempt number tells it apart, and it starts where the driver stands.
+        int attempt = plan.launch() * ShardTrainer.ATTEMPTS_PER_LAUNCH + task.stageAttemptNumber();
         SparkCollective collective = SparkCollective.connect(plan.coordinator(), plan.workers(), attempt, rank,
                 plan.askTimeout());
         JoinState start = (JoinState) collective.join();
@@ -52,8 +50,7 @@ final class BarrierWorker extends AbstractFunction1<Iterator<LabeledImages>, Ite
         for (long step = start.step(); step < plan.endStep(); step++) {
             FaultInjection.maybeFail(rank, step);
             int[] indices = EpochOrder.batch(order, (int) (step - plan.epochFirstStep()), localBatch);
-            DataSet batch = shard.toDataSet(indices, plan.featureShape(), replica.network().params().dataType(),
-                    plan.normalization());
+            DataSet batch = shard.batch(indices, replica.network().params().dataType());
             WorkerContribution contribution = replica.computeStep(step, batch);
             StepReply reply = (StepReply) collective.step(step, contribution);
             replica.setParameters(reply.params());
