@@ -7,7 +7,7 @@ import io.lockstep.eval.ConfusionMatrix;
 import io.lockstep.eval.Evaluator;
 import io.lockstep.model.ModelSnapshot;
 import io.lockstep.model.Network;
-import org.apache.spark.api.java.JavaRDD;
+import io.lockstep.spark.BroadcastPartitions;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
@@ -18,15 +18,16 @@ import org.deeplearning4j.nn.api.Model;
  */
 public final class SparkEvaluator implements AutoCloseable {
     private final JavaSparkContext sc;
-    private final JavaRDD<LabeledImages> partitions;
+    private final BroadcastPartitions<LabeledImages> partitions;
     private final FeatureShape featureShape;
     private final ChannelNormalization normalization;
 
-    /** Splits the test set once into the given number of cached partitions. */
+    /** Splits the test set once into the given number of cached partitions, shipped once per executor. */
     public SparkEvaluator(JavaSparkContext sc, LabeledImages testSet, int partitionCount, FeatureShape featureShape,
                           ChannelNormalization normalization) {
         this.sc = sc;
-        this.partitions = sc.parallelize(TestSplits.contiguous(testSet, partitionCount), partitionCount).cache();
+        this.partitions = new BroadcastPartitions<>(sc,
+                TestSplits.contiguous(testSet, partitionCount).toArray(LabeledImages[]::new));
         this.featureShape = featureShape;
         this.normalization = normalization;
     }
@@ -36,7 +37,7 @@ public final class SparkEvaluator implements AutoCloseable {
         FeatureShape shape = featureShape;
         ChannelNormalization norm = normalization;
         try {
-            return partitions
+            return partitions.partitions()
                     .map(images -> Evaluator.evaluate(Network.of(snapshot.value().toModel()), images, shape, norm))
                     .reduce(ConfusionMatrix::merge);
         } finally {
@@ -46,6 +47,6 @@ public final class SparkEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
-        partitions.unpersist(false);
+        partitions.close();
     }
 }

@@ -5,11 +5,9 @@ import io.lockstep.data.ChannelNormalization;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.data.LabeledImages.FeatureShape;
 import io.lockstep.model.Network;
+import io.lockstep.spark.BroadcastPartitions;
 import java.util.List;
-import java.util.stream.IntStream;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
 
 /**
@@ -54,22 +52,13 @@ public final class SparkTrainer {
         return List.of(ImageShard.class, ImageShard[].class, FeatureShape.class);
     }
 
-    /**
-     * The images in W balanced shards after one seeded shuffle ({@link Sharding}). They travel once per executor as
-     * a broadcast and are cached there: a task then carries only its rank, not its shard (which would be serialized
-     * into every task of every epoch).
-     */
+    /** The images in W balanced shards after one seeded shuffle ({@link Sharding}), shipped once per executor. */
     private static WorkerShards<ImageShard> imageShards(JavaSparkContext sc, LabeledImages train, FeatureShape shape,
                                                         ChannelNormalization normalization, TrainingOptions options) {
         List<LabeledImages> split = Sharding.split(train, options.workers(), options.seed());
-        ImageShard[] shards = split.stream().map(images -> new ImageShard(images, shape, normalization))
-                .toArray(ImageShard[]::new);
-        Broadcast<ImageShard[]> broadcast = sc.broadcast(shards);
-        List<Integer> ranks = IntStream.range(0, options.workers()).boxed().toList();
-        JavaRDD<ImageShard> partitions = sc.parallelize(ranks, options.workers())
-                .map(rank -> broadcast.value()[rank])
-                .cache();
-        return new WorkerShards<>(partitions, split.stream().mapToInt(LabeledImages::count).toArray(),
-                broadcast::destroy);
+        BroadcastPartitions<ImageShard> shards = new BroadcastPartitions<>(sc, split.stream()
+                .map(images -> new ImageShard(images, shape, normalization)).toArray(ImageShard[]::new));
+        return new WorkerShards<>(shards.partitions(), split.stream().mapToInt(LabeledImages::count).toArray(),
+                shards::close);
     }
 }
