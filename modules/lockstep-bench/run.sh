@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs Lockstep's step-time benchmark (issue 3): DL4J fit() vs Lockstep W=2 in Spark local mode, coordinator
+# round trips, and the phase breakdown of a Lockstep step when it misses the 1.10 target.
+#   modules/lockstep-bench/run.sh [--steps N] [--warmup N] [--rounds N] [--profile auto|always|never] [--help]
+# Builds the modules it needs when a pom or source is newer than the last build. Run from anywhere; paths such as
+# --data are taken relative to the project root. LOCKSTEP_HEAP sets the heap (default 6g).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+module="$root/modules/lockstep-bench"
+state="$module/target/bench"
+classpath_file="$state/classpath"
+mvn_flags=(-B -Dstyle.color=never --no-transfer-progress)
+
+# The launcher's (bin/lockstep) JVM flags: Spark 3.5 on Java 17 needs these opens.
+java_opts=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  -Xmx${LOCKSTEP_HEAP:-6g}
+)
+
+command -v java >/dev/null || { echo "run.sh: java (17) is not on PATH" >&2; exit 2; }
+command -v mvn >/dev/null || { echo "run.sh: mvn (Maven) is not on PATH" >&2; exit 2; }
+
+mkdir -p "$state"
+if [ ! -f "$classpath_file" ] || [ -n "$(find "$root/pom.xml" "$root/modules/lockstep-core" "$root/modules/lockstep-spark" \
+     "$module" -newer "$classpath_file" \( -name pom.xml -o -name '*.java' -o -path '*/src/main/resources/*' \) \
+     -print -quit)" ]; then
+  echo "run.sh: building lockstep-core, lockstep-spark and lockstep-bench ..." >&2
+  (cd "$root" && mvn "${mvn_flags[@]}" -q -pl modules/lockstep-bench -am -DskipTests install >"$state/build.log" 2>&1) \
+    || { echo "run.sh: build failed, see $state/build.log" >&2; exit 1; }
+  (cd "$root" && mvn "${mvn_flags[@]}" -q dependency:build-classpath -pl modules/lockstep-bench \
+       -Dmdep.includeScope=compile -Dmdep.outputFile="$state/deps" >>"$state/build.log" 2>&1) \
+    || { echo "run.sh: could not resolve the classpath, see $state/build.log" >&2; exit 1; }
+  echo "$module/target/classes:$(cat "$state/deps")" >"$classpath_file"
+fi
+
+cd "$root"
+exec java "${java_opts[@]}" -cp "$(cat "$classpath_file")" io.lockstep.bench.StepTimeBenchmark "$@"

@@ -1,0 +1,68 @@
+package io.lockstep.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How much of the machine other processes took while something was measured: busy CPU time of the whole machine
+ * ({@code /proc/stat}) less this JVM's own ({@code /proc/self/stat}), as a share of all cores' time. A benchmark
+ * on a machine that others use (a test suite, a training run) measures them too; the report says so. Linux only;
+ * elsewhere the share is unknown (NaN).
+ */
+final class CpuMeter {
+    private final long[] start;
+
+    private CpuMeter(long[] start) {
+        this.start = start;
+    }
+
+    static CpuMeter start() {
+        return new CpuMeter(read());
+    }
+
+    /** Other processes' share of all cores' time since {@link #start}, in [0, 1], or NaN where unknown. */
+    double othersShare() {
+        long[] now = read();
+        if (now == null || start == null || now[1] == start[1]) {
+            return Double.NaN;
+        }
+        long busy = now[0] - start[0];
+        long total = now[1] - start[1];
+        long self = now[2] - start[2];
+        return Math.max(0, Math.min(1, (double) (busy - self) / total));
+    }
+
+    /** The 1-minute load average, or NaN where unknown. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** {machine busy ticks, machine total ticks, this process's ticks}, or null where /proc is not there. */
+    private static long[] read() {
+        try {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal ...
+            long busy = 0;
+            long total = 0;
+            for (int i = 1; i < cpu.length && i <= 8; i++) {
+                long ticks = Long.parseLong(cpu[i]);
+                total += ticks;
+                if (i != 4 && i != 5) {
+                    busy += ticks;
+                }
+            }
+            String self = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = self.substring(self.lastIndexOf(')') + 2).split(" ");
+            // fields from the state on: utime and stime are fields 14 and 15 of the file, 11 and 12 here
+            long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return new long[] {busy, total, own};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
