@@ -43,7 +43,10 @@ import scala.runtime.AbstractFunction1;
  * barrier worker, re-assembled here from the same public classes ({@link Sharding}, {@link EpochOrder},
  * {@link CollectiveBatchNormSync}, {@link SparkCollective}, {@link Coordinator}, {@link StepAggregate},
  * {@link DriverStep}, {@link FlatVector}) in the same order, with a clock read between every phase. The worker's
- * part is {@code WorkerReplica.computeStep} spelled out; the driver's is {@code SparkTrainer}'s step handler.
+ * part is lockstep-spark's {@code ShardWorker} loop with {@code WorkerReplica.computeStep} spelled out (it takes
+ * the driver's initial parameters from its plan instead of joining, and its shard from the RDD's partition instead
+ * of a broadcast: neither is inside a step); the driver's is {@code StepLoop.onStep} without listener and
+ * checkpoints. Keep it in step with those two when they change.
  *
  * <p>In local mode the driver and the tasks share one JVM and one {@code System.nanoTime} clock, so a step splits
  * exactly into: the worker's own work, the wait for the slower worker (at every SyncBN all-reduce and at the step
