@@ -15,9 +15,9 @@ import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The body of one barrier task over a {@link WorkerShard}: {@link BarrierWorker}'s loop for shards that cut their
- * own mini-batches. Joins at the driver's current step with the driver's parameters, then per step takes its share
- * of the global batch, computes its contribution, sends it and takes the parameters the driver replies with.
+ * The body of one barrier task over a {@link WorkerShard}, a worker that trains for a whole segment: it joins at
+ * the driver's current step with the driver's parameters, then per step takes its share of the global batch from
+ * its shard, computes its contribution, sends it and takes the parameters the driver replies with.
  */
 final class ShardWorker extends AbstractFunction1<Iterator<WorkerShard>, Iterator<Object>> implements Serializable {
     private static final long serialVersionUID = 1L;
