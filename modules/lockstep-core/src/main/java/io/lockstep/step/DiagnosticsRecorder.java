@@ -22,17 +22,22 @@ final class DiagnosticsRecorder {
         this.batchNormLayers = batchNormLayers;
     }
 
-    /** Before clipping: each layer's gradient norm. */
-    void recordGradient(INDArray gradient) {
-        gradientNorms = layerNorms(gradient);
+    /**
+     * Before clipping: each layer's gradient norm. Returns the global norm of all trainable gradients, summed over
+     * the slots in the order {@link GradientClipper#globalNorm} sums them, so the clipper need not compute it again.
+     */
+    double recordGradient(INDArray gradient) {
+        double[] total = new double[1];
+        gradientNorms = layerNorms(gradient, total);
+        return Math.sqrt(total[0]);
     }
 
     /** After the updater (update = what is about to be subtracted) or for a skipped step (update = null). */
     StepDiagnostics finish(INDArray update, INDArray params, StepAggregate aggregate) {
         Map<String, Double> ratios = new LinkedHashMap<>();
         if (update != null) {
-            Map<String, Double> updateNorms = layerNorms(update);
-            Map<String, Double> paramNorms = layerNorms(params);
+            Map<String, Double> updateNorms = layerNorms(update, new double[1]);
+            Map<String, Double> paramNorms = layerNorms(params, new double[1]);
             updateNorms.forEach((layer, norm) -> ratios.put(layer, norm / Math.max(paramNorms.get(layer), Double.MIN_NORMAL)));
         }
         Map<String, Double> means = new LinkedHashMap<>();
@@ -46,11 +51,13 @@ final class DiagnosticsRecorder {
         return new StepDiagnostics(gradientNorms, ratios, means, variances);
     }
 
-    private Map<String, Double> layerNorms(INDArray flat) {
+    /** Each layer's L2 norm; {@code total[0]} receives the sum of squares over all slots, in slot order. */
+    private Map<String, Double> layerNorms(INDArray flat, double[] total) {
         Map<String, Double> sumsOfSquares = new LinkedHashMap<>();
         for (Slot slot : trainable) {
             double squares = Nd4j.getExecutioner().exec(new SquaredNorm(GradientClipper.view(flat, slot))).getDouble(0);
             sumsOfSquares.merge(layerOf(slot), squares, Double::sum);
+            total[0] += squares;
         }
         sumsOfSquares.replaceAll((layer, squares) -> Math.sqrt(squares));
         return sumsOfSquares;

@@ -80,8 +80,8 @@ public final class DriverStep {
         runningStatistics.writeUpdates(gradient, aggregate);
 
         double loss = aggregate.meanLoss();
-        diagnostics.recordGradient(gradient);
-        GradientClipper.Report clip = clipper.clip(gradient, network.params());
+        double norm = diagnostics.recordGradient(gradient);
+        GradientClipper.Report clip = clipper.clip(gradient, network.params(), norm);
         if (!clip.finite() || !Double.isFinite(loss)) {
             String what = "loss " + loss + ", gradient norm " + clip.normBeforeClipping();
             if (clipping.nonFinite() == ClippingConfig.NonFinitePolicy.FAIL) {

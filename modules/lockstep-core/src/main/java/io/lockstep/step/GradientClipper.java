@@ -35,7 +35,11 @@ public final class GradientClipper {
     }
 
     public Report clip(INDArray gradient, INDArray params) {
-        double norm = globalNorm(gradient);
+        return clip(gradient, params, globalNorm(gradient));
+    }
+
+    /** As {@link #clip(INDArray, INDArray)}, given the gradient's {@link #globalNorm} (computed by the caller). */
+    public Report clip(INDArray gradient, INDArray params, double norm) {
         if (!Double.isFinite(norm)) {
             return new Report(norm, 1.0, false);
         }

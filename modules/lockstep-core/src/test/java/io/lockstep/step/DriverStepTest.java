@@ -105,6 +105,9 @@ class DriverStepTest {
 
         // every gradient element is 0.5 / 8 examples; layer 0 has a 3 x 4 weight (and a bias, not trained before BN)
         assertEquals(Math.sqrt(12 + 4) * 0.5 / 8, outcome.diagnostics().gradientNorms().get("0"), 1e-12);
+        long trainable = io.lockstep.model.ParameterLayout.of(Network.of(fresh)).trainableSlots().stream()
+                .mapToLong(io.lockstep.model.ParameterLayout.Slot::length).sum();
+        assertEquals(Math.sqrt(trainable) * 0.5 / 8, outcome.gradNorm(), 1e-12, "the global norm over trainable slots");
         // Adam's first step moves every element by lr (m_hat / sqrt(v_hat) = 1, less epsilon's 1e-8 against the
         // uncorrected sqrt(v) = 0.002: 5e-6 relative); the bias starts at 0
         double weightNorm = Math.sqrt(java.util.Arrays.stream(weights).map(w -> w * w).sum());
