@@ -87,9 +87,6 @@ trap 'rm -f "$properties"' EXIT
     grep '^spark\.authenticate\.secret ' "$cluster_dir/daemons.conf"
     echo "spark.driver.host 127.0.0.1"
     echo "spark.driver.bindAddress 127.0.0.1"
-    # Lockstep's coordinator messages arrive through Spark's RPC, which deserializes them with the executor's system
-    # class loader: the application's classes must be there, not only in the task's loader (see deploy/README.md).
-    echo "spark.executor.extraClassPath $(readlink -f "$app_jar")"
   fi
 } >"$properties"
 if [ "$local_cluster" = 1 ] || [[ "$master" == local* ]]; then

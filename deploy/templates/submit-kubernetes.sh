@@ -3,7 +3,7 @@
 #   SPARK_HOME=/opt/spark K8S=k8s://https://api.example:6443 IMAGE=registry.example/lockstep:0.1.0 \
 #     deploy/templates/submit-kubernetes.sh CONFIG_NAME [--set key=value]...
 # Needs: a Spark 3.5.x (Scala 2.12) distribution in SPARK_HOME (for its spark-submit); an image built from
-# templates/kubernetes/Dockerfile (the application jar in /opt/spark/jars, so executors have it on their class path);
+# templates/kubernetes/Dockerfile (the application jar in the image, at /opt/spark/jars/lockstep.jar);
 # a namespace and a service account allowed to create pods; the CONFIG file inside the image or shipped with --files
 # (then name it by its file name); the dataset and the checkpoints on a shared file system (s3a:// or hdfs://).
 # The run directory (metrics.jsonl, summary.json, model.zip) is written in the driver pod: mount a volume there

@@ -31,6 +31,5 @@ cat "$deploy/conf/spark-defaults.conf" "$SECRET_FILE" >"$properties"
   --conf spark.executor.cores="$cores" --conf spark.task.cpus="$cores" \
   --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
   --executor-memory 4g \
-  --conf spark.executor.extraClassPath="$jar" \
   --class io.lockstep.cli.Main "$jar" \
   train "$config" --set lockstep.workers="$workers" "$@"

@@ -24,7 +24,6 @@ cores=4
   --conf spark.executor.cores="$cores" --conf spark.task.cpus="$cores" \
   --conf spark.executorEnv.OMP_NUM_THREADS="$cores" \
   --executor-memory 4g --conf spark.executor.memoryOverhead=3g \
-  --jars "$jar" --conf spark.executor.extraClassPath="$(basename "$jar")" \
   --class io.lockstep.cli.Main "$jar" \
   train "$config" --set lockstep.workers="$workers" \
   --set lockstep.checkpoint.dir="hdfs:///user/$USER/lockstep/checkpoints" "$@"

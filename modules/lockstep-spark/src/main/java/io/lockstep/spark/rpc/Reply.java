@@ -11,7 +11,7 @@ public interface Reply {
 
     /**
      * Fails the caller's call. The caller sees an {@link RpcException} with the cause's message; the cause
-     * crosses the wire by Java serialization, so it should be of a class the caller's classpath has.
+     * crosses the wire by Java serialization, so it should be of a class Lockstep's or the JDK's.
      */
     void fail(Throwable cause);
 }

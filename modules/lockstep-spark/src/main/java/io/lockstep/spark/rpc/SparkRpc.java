@@ -35,9 +35,10 @@ import scala.runtime.BoxedUnit;
  * returns a client whose {@link RpcClient#ask} blocks for the reply.
  *
  * <p>The handler may reply later, from another thread: it gets a {@link Reply} that wraps Spark's
- * {@code RpcCallContext}. Messages cross the wire by Java serialization ({@code NettyRpcEnv} always uses
- * its own {@code JavaSerializer}, whatever {@code spark.serializer} says); between a task and the driver in
- * one JVM (local mode) Spark hands over the objects themselves, unserialized.
+ * {@code RpcCallContext}. Between JVMs, messages, replies and failures cross Spark's RPC as Java-serialized
+ * bytes that {@link WireCodec} reads back with Lockstep's class loader (Spark's own deserialization on an
+ * executor would look for them in the system class loader, which does not see the application jar);
+ * between a task and the driver in one JVM (local mode) they are handed over as the objects themselves.
  */
 public final class SparkRpc {
     /** Names our timeouts in Spark's timeout messages, where Spark would name a configuration key. */
@@ -93,10 +94,15 @@ public final class SparkRpc {
     static RpcClient connect(EndpointAddress address, RpcEnv env) {
         try {
             RpcEndpointRef ref = env.setupEndpointRef(new RpcAddress(address.host(), address.port()), address.name());
-            return new RefClient(address, ref);
+            return new RefClient(address, ref, !isOwnAddress(env, address));
         } catch (Exception e) { // Spark throws its checked SparkException undeclared
             throw new RpcException("cannot reach endpoint " + address + ": " + messageOf(e), e, false);
         }
+    }
+
+    private static boolean isOwnAddress(RpcEnv env, EndpointAddress address) {
+        RpcAddress own = env.address(); // null for a client-only environment
+        return own != null && own.host().equals(address.host()) && own.port() == address.port();
     }
 
     private static RpcEnv rpcEnv() {
@@ -142,9 +148,10 @@ public final class SparkRpc {
 
                 @Override
                 public BoxedUnit apply(Object message) {
-                    ContextReply reply = new ContextReply(context);
+                    boolean fromAnotherJvm = message instanceof byte[];
+                    ContextReply reply = new ContextReply(context, fromAnotherJvm);
                     try {
-                        handler.receive(message, reply);
+                        handler.receive(fromAnotherJvm ? WireCodec.decode((byte[]) message) : message, reply);
                     } catch (RuntimeException e) {
                         reply.fail(e);
                     }
@@ -154,38 +161,46 @@ public final class SparkRpc {
         }
     }
 
-    /** A reply through Spark's call context, answered at most once. */
+    /** A reply through Spark's call context, answered at most once; encoded when the caller is in another JVM. */
     private static final class ContextReply implements Reply {
         private final RpcCallContext context;
+        private final boolean encoded;
         private final AtomicBoolean answered = new AtomicBoolean();
 
-        ContextReply(RpcCallContext context) {
+        ContextReply(RpcCallContext context, boolean encoded) {
             this.context = context;
+            this.encoded = encoded;
         }
 
         @Override
         public void reply(Object response) {
             if (answered.compareAndSet(false, true)) {
-                context.reply(response);
+                context.reply(encoded ? WireCodec.encode(response) : response);
             }
         }
 
         @Override
         public void fail(Throwable cause) {
             if (answered.compareAndSet(false, true)) {
-                context.sendFailure(cause);
+                if (encoded) {
+                    context.reply(WireCodec.encode(new WireCodec.Failure(cause)));
+                } else {
+                    context.sendFailure(cause);
+                }
             }
         }
     }
 
-    /** A client over Spark's endpoint reference. */
+    /** A client over Spark's endpoint reference; encodes its calls when the endpoint is in another JVM. */
     private static final class RefClient implements RpcClient {
         private final EndpointAddress address;
         private final RpcEndpointRef ref;
+        private final boolean encoded;
 
-        RefClient(EndpointAddress address, RpcEndpointRef ref) {
+        RefClient(EndpointAddress address, RpcEndpointRef ref, boolean encoded) {
             this.address = address;
             this.ref = ref;
+            this.encoded = encoded;
         }
 
         @Override
@@ -196,13 +211,24 @@ public final class SparkRpc {
         @Override
         public Object ask(Object message, Duration timeout) {
             FiniteDuration limit = new FiniteDuration(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            Future<Object> reply = ref.ask(message, new RpcTimeout(limit, TIMEOUT_NAME), ClassTag$.MODULE$.AnyRef());
+            Object payload = encoded ? WireCodec.encode(message) : message;
+            Future<Object> reply = ref.ask(payload, new RpcTimeout(limit, TIMEOUT_NAME), ClassTag$.MODULE$.AnyRef());
+            Object answer;
             try {
-                return ThreadUtils.awaitResult(reply,
+                answer = ThreadUtils.awaitResult(reply,
                         new FiniteDuration(timeout.toNanos() + AWAIT_MARGIN_NANOS, TimeUnit.NANOSECONDS));
             } catch (Exception e) { // SparkException wraps the endpoint's failure; timeouts come raw
                 throw failure(e, message, timeout);
             }
+            return encoded ? decoded((byte[]) answer) : answer;
+        }
+
+        private static Object decoded(byte[] answer) {
+            Object value = WireCodec.decode(answer);
+            if (value instanceof WireCodec.Failure failure) {
+                throw new RpcException(messageOf(failure.cause()), failure.cause(), false);
+            }
+            return value;
         }
 
         private RpcException failure(Exception e, Object message, Duration timeout) {
