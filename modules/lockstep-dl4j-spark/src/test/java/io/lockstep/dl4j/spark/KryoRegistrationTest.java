@@ -45,7 +45,7 @@ class KryoRegistrationTest {
                 ExampleShard copy = roundTrip(kryo, shard);
                 int[] every = java.util.stream.IntStream.range(0, shard.count()).toArray();
                 assertEquals(shard.count(), copy.count());
-                assertArrayEquals(shard.batch(every, DataType.FLOAT).getFeatures().ravel().toFloatVector(),
+                assertArrayEquals(shard.batch(every, 0, DataType.FLOAT).getFeatures().ravel().toFloatVector(),
                         copy.batch(every, DataType.FLOAT).getFeatures().ravel().toFloatVector());
             }
         }

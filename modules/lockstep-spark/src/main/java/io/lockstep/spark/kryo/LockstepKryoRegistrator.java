@@ -1,6 +1,7 @@
 package io.lockstep.spark.kryo;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.lockstep.data.ChannelNormalization;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.eval.ConfusionMatrix;
@@ -37,9 +38,21 @@ public final class LockstepKryoRegistrator implements KryoRegistrator {
         kryo.register(long[][].class);
         kryo.register(Object[].class);
         for (Class<?> type : SparkTrainer.serializedClasses()) {
-            kryo.register(type);
+            register(kryo, type);
         }
         for (Class<?> type : DataSetSharding.serializedClasses()) {
+            register(kryo, type);
+        }
+    }
+
+    /**
+     * Registers {@code type}; a record with Java serialization, because Kryo 4's field serializer cannot set a
+     * record's final fields on Java 17 ("can't get field offset on a record class").
+     */
+    private static void register(Kryo kryo, Class<?> type) {
+        if (type.isRecord()) {
+            kryo.register(type, new JavaSerializer());
+        } else {
             kryo.register(type);
         }
     }

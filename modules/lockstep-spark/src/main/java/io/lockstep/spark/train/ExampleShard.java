@@ -59,7 +59,7 @@ public final class ExampleShard implements WorkerShard {
     }
 
     @Override
-    public DataSet batch(int[] indices, DataType type) {
+    public DataSet batch(int[] indices, int epoch, DataType type) {
         return new DataSet(features.rows(indices, type), labels.rows(indices, type));
     }
 }

@@ -53,7 +53,7 @@ final class ShardWorker extends AbstractFunction1<Iterator<WorkerShard>, Iterato
         for (long step = start.step(); step < plan.endStep(); step++) {
             FaultInjection.maybeFail(rank, step);
             int[] indices = EpochOrder.batch(order, (int) (step - plan.epochFirstStep()), localBatch);
-            DataSet batch = shard.batch(indices, replica.network().params().dataType());
+            DataSet batch = shard.batch(indices, plan.epoch(), replica.network().params().dataType());
             WorkerContribution contribution = replica.computeStep(step, batch);
             StepReply reply = (StepReply) collective.step(step, contribution);
             replica.setParameters(reply.params());

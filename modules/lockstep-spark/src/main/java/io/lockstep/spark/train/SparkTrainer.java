@@ -1,6 +1,7 @@
 package io.lockstep.spark.train;
 
 import io.lockstep.checkpoint.TrainingState;
+import io.lockstep.data.Augmentation;
 import io.lockstep.data.ChannelNormalization;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.data.LabeledImages.FeatureShape;
@@ -41,23 +42,38 @@ public final class SparkTrainer {
     public static TrainingResult train(JavaSparkContext sc, Model model, LabeledImages train,
                                        ChannelNormalization normalization, TrainingOptions options,
                                        StepListener listener, CheckpointPlan checkpoints, TrainingState resumeFrom) {
+        return train(sc, model, train, normalization, null, options, listener, checkpoints, resumeFrom);
+    }
+
+    /**
+     * Trains with a random augmentation of the training images, with checkpoints, optionally resuming.
+     *
+     * @param augmentation applied to every training batch, drawn by (seed, epoch, the example's index in its worker's
+     *                     shard) so that reruns, retried stages and resumed runs see the same images; null for none
+     */
+    public static TrainingResult train(JavaSparkContext sc, Model model, LabeledImages train,
+                                       ChannelNormalization normalization, Augmentation augmentation,
+                                       TrainingOptions options, StepListener listener, CheckpointPlan checkpoints,
+                                       TrainingState resumeFrom) {
         try (WorkerShards<ImageShard> shards = imageShards(sc, train, Network.of(model).featureShape(), normalization,
-                options)) {
+                augmentation, options)) {
             return ShardTrainer.train(sc, model, shards, options, listener, checkpoints, resumeFrom);
         }
     }
 
     /** The classes of this data path that Spark serializes with {@code spark.serializer} (for Kryo). */
     public static List<Class<?>> serializedClasses() {
-        return List.of(ImageShard.class, ImageShard[].class, FeatureShape.class);
+        return List.of(ImageShard.class, ImageShard[].class, FeatureShape.class, Augmentation.class);
     }
 
     /** The images in W balanced shards after one seeded shuffle ({@link Sharding}), shipped once per executor. */
     private static WorkerShards<ImageShard> imageShards(JavaSparkContext sc, LabeledImages train, FeatureShape shape,
-                                                        ChannelNormalization normalization, TrainingOptions options) {
+                                                        ChannelNormalization normalization,
+                                                        Augmentation augmentation, TrainingOptions options) {
         List<LabeledImages> split = Sharding.split(train, options.workers(), options.seed());
         BroadcastPartitions<ImageShard> shards = new BroadcastPartitions<>(sc, split.stream()
-                .map(images -> new ImageShard(images, shape, normalization)).toArray(ImageShard[]::new));
+                .map(images -> new ImageShard(images, shape, normalization, augmentation, options.seed()))
+                .toArray(ImageShard[]::new));
         return new WorkerShards<>(shards.partitions(), split.stream().mapToInt(LabeledImages::count).toArray(),
                 shards::close);
     }

@@ -14,8 +14,8 @@ public interface WorkerShard extends Serializable {
     int count();
 
     /**
-     * The mini-batch of the examples at {@code indices} (shard indices, in that order), with features and labels
-     * in {@code type}, the network's data type.
+     * The mini-batch of the examples at {@code indices} (shard indices, in that order) in {@code epoch} (which a
+     * random augmentation draws by), with features and labels in {@code type}, the network's data type.
      */
-    DataSet batch(int[] indices, DataType type);
+    DataSet batch(int[] indices, int epoch, DataType type);
 }
