@@ -4,7 +4,6 @@ import io.lockstep.data.DatasetFetcher;
 import io.lockstep.data.DatasetLayout;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
@@ -20,10 +19,14 @@ final class FetchCommand {
      * @throws io.lockstep.data.DatasetFetchException  a fetch that failed
      */
     static Path run(String dataset, Path dest, PrintStream out) {
-        boolean known = Arrays.stream(TrainConfig.DATASETS).anyMatch(layout -> layout.id().equals(dataset));
+        if (DatasetLayout.CIFAR10.id().equals(dataset)) {
+            throw new UsageException("data fetch: cannot fetch cifar10 (no package of this environment ships it): "
+                    + DatasetFetcher.CIFAR10_HOW_TO_OBTAIN);
+        }
+        boolean known = DatasetFetcher.FETCHABLE.stream().anyMatch(layout -> layout.id().equals(dataset));
         if (!known) {
             throw new UsageException("data fetch: cannot fetch '" + dataset + "' (can fetch "
-                    + Arrays.stream(TrainConfig.DATASETS).map(DatasetLayout::id).collect(Collectors.joining(", ")) + ")");
+                    + DatasetFetcher.FETCHABLE.stream().map(DatasetLayout::id).collect(Collectors.joining(", ")) + ")");
         }
         Path target = dest != null ? dest : Path.of(ConfigLoader.defaultDataDir(dataset));
         new DatasetFetcher(message -> out.println("lockstep: " + message)).fetch(dataset, target);

@@ -5,7 +5,9 @@ enum ModelName {
     /** LeNet-5 with synchronized batch norm, {@link io.lockstep.zoo.LeNet5}: 28x28 grey images. */
     LENET5_BN("lenet5-bn"),
     /** A two-hidden-layer perceptron with synchronized batch norm, {@link io.lockstep.zoo.Mlp}: any image size. */
-    MLP("mlp");
+    MLP("mlp"),
+    /** The CIFAR ResNet-20 with synchronized batch norm, {@link io.lockstep.zoo.ResNet20}: 32x32 colour images. */
+    RESNET20_BN("resnet20-bn");
 
     private final String spelling;
 

@@ -3,11 +3,18 @@ package io.lockstep.cli;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.zoo.LeNet5;
 import io.lockstep.zoo.Mlp;
+import io.lockstep.zoo.ResNet20;
 import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -15,8 +22,9 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 
 /**
  * The networks {@code lockstep.model} names, from the zoo, built for a dataset's image geometry and initialized with
- * {@code lockstep.seed}: {@link LeNet5} (28x28 grey images) and {@link Mlp} (784 - 256 - 128 - classes for 28x28
- * images; any image size, flattened). Both take flat rows of {@code C * H * W} features.
+ * {@code lockstep.seed}: {@link LeNet5} (28x28 grey images, flat rows of features), {@link Mlp} (784 - 256 - 128 -
+ * classes for 28x28 images; any image size, flattened) and {@link ResNet20} (a {@link ComputationGraph} for 32x32
+ * colour images, NCHW features).
  */
 final class Models {
     private Models() {
@@ -27,36 +35,58 @@ final class Models {
      *
      * @throws ConfigError at {@code lockstep.model} when the network cannot take the dataset's images
      */
-    static MultiLayerNetwork build(TrainConfig config, LabeledImages data) {
+    static Model build(TrainConfig config, LabeledImages data) {
         IUpdater updater = Optimizers.updater(config.optimizer());
         DataType type = config.dtype().dataType();
-        MultiLayerConfiguration configuration = switch (config.model()) {
+        List<Regularization> weightDecay = Optimizers.weightRegularization(config.optimizer());
+        return switch (config.model()) {
             case LENET5_BN -> {
-                if (data.channels() != 1 || data.height() != 28 || data.width() != 28) {
-                    throw new ConfigError(TrainConfig.MODEL, "lenet5-bn takes 1x28x28 images, but "
-                            + TrainConfig.DATA_DIR + " (" + config.data().dir() + ") holds " + data.channels() + "x"
-                            + data.height() + "x" + data.width() + " images");
-                }
-                yield LeNet5.configuration(config.seed(), type, updater, data.numClasses());
+                requireImages(config, data, 1, 28);
+                yield network(LeNet5.configuration(config.seed(), type, updater, data.numClasses()), weightDecay);
             }
-            case MLP -> Mlp.configuration(config.seed(), type, updater, data.imageSize(), Mlp.DEFAULT_HIDDEN1,
-                    Mlp.DEFAULT_HIDDEN2, data.numClasses());
+            case MLP -> network(Mlp.configuration(config.seed(), type, updater, data.imageSize(), Mlp.DEFAULT_HIDDEN1,
+                    Mlp.DEFAULT_HIDDEN2, data.numClasses()), weightDecay);
+            case RESNET20_BN -> {
+                requireImages(config, data, 3, 32);
+                yield graph(ResNet20.configuration(config.seed(), type, updater, data.numClasses()), weightDecay);
+            }
         };
-        applyWeightDecay(configuration, Optimizers.weightRegularization(config.optimizer()));
+    }
+
+    private static void requireImages(TrainConfig config, LabeledImages data, int channels, int size) {
+        if (data.channels() != channels || data.height() != size || data.width() != size) {
+            throw new ConfigError(TrainConfig.MODEL, config.model().spelling() + " takes " + channels + "x" + size
+                    + "x" + size + " images, but " + TrainConfig.DATA_DIR + " (" + config.data().dir() + ") holds "
+                    + data.channels() + "x" + data.height() + "x" + data.width() + " images");
+        }
+    }
+
+    private static MultiLayerNetwork network(MultiLayerConfiguration configuration, List<Regularization> weightDecay) {
+        applyWeightDecay(configuration.getConfs().stream().map(NeuralNetConfiguration::getLayer), weightDecay);
         MultiLayerNetwork network = new MultiLayerNetwork(configuration);
         network.init();
         return network;
     }
 
+    private static ComputationGraph graph(ComputationGraphConfiguration configuration,
+                                          List<Regularization> weightDecay) {
+        applyWeightDecay(configuration.getVertices().values().stream()
+                .filter(LayerVertex.class::isInstance)
+                .map(vertex -> ((LayerVertex) vertex).getLayerConf().getLayer()), weightDecay);
+        ComputationGraph graph = new ComputationGraph(configuration);
+        graph.init();
+        return graph;
+    }
+
     /** Sets the weight regularization of every convolution and dense layer (batch norm keeps none). */
-    private static void applyWeightDecay(MultiLayerConfiguration configuration, List<Regularization> regularization) {
+    private static void applyWeightDecay(Stream<Layer> layers, List<Regularization> regularization) {
         if (regularization.isEmpty()) {
             return;
         }
-        for (NeuralNetConfiguration layer : configuration.getConfs()) {
-            if (layer.getLayer() instanceof BaseLayer base && !(base instanceof BatchNormalization)) {
+        layers.forEach(layer -> {
+            if (layer instanceof BaseLayer base && !(base instanceof BatchNormalization)) {
                 base.setRegularization(regularization);
             }
-        }
+        });
     }
 }

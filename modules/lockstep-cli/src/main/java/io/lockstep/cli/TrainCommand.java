@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
@@ -55,7 +55,7 @@ final class TrainCommand {
      * @param runDir     the directory the run will create, or the existing one it resumes in
      * @param resumeFrom the checkpoint the network was loaded from, or null for a fresh run
      */
-    record Prepared(TrainConfig config, Path runDir, TrainingData data, MultiLayerNetwork network,
+    record Prepared(TrainConfig config, Path runDir, TrainingData data, Model network,
                     TrainingOptions options, long totalSteps, int epochs, Checkpoint resumeFrom,
                     JavaSparkContext spark, long startedNanos) implements AutoCloseable {
         /** Stops Spark. */
@@ -88,10 +88,7 @@ final class TrainCommand {
                     : RunDirectory.plan(Path.of(config.runDir()));
             Checkpoint checkpoint = resume ? latestCheckpoint(configFile, config, runDir) : null;
             TrainingData data = TrainingData.load(config.data(), message -> out.println("lockstep: " + message));
-            MultiLayerNetwork network = Models.build(config, data.train());
-            if (checkpoint != null) {
-                network = (MultiLayerNetwork) checkpoint.model();
-            }
+            Model network = checkpoint != null ? checkpoint.model() : Models.build(config, data.train());
             int stepsPerEpoch = stepsPerEpoch(config, data.train());
             long totalSteps = (long) stepsPerEpoch * config.train().epochs();
             if (config.train().maxSteps() > 0) {
@@ -154,14 +151,14 @@ final class TrainCommand {
             };
             try {
                 result = SparkTrainer.train(prepared.spark(), prepared.network(), train, prepared.data().normalization(),
-                        prepared.options(), listener, checkpoints, resumeState);
+                        config.data().augmentation().augmentation(), prepared.options(), listener, checkpoints,
+                        resumeState);
             } finally {
                 progress.finish();
             }
             test = TestEvaluation.of(evaluation.atEnd(lastStep[0]));
         }
-        MultiLayerNetwork trained = (MultiLayerNetwork) result.model();
-        dir.writeAtomically(RunDirectory.MODEL, stream -> ModelSerializer.writeModel(trained, stream, true));
+        dir.writeAtomically(RunDirectory.MODEL, stream -> ModelSerializer.writeModel(result.model(), stream, true));
         double wallSeconds = (System.nanoTime() - prepared.startedNanos()) / 1e9;
         long steps = prepared.firstStep() + result.steps();
         dir.writeAtomically(RunDirectory.SUMMARY, Json.document(Summary.of(config, result, steps, test, train.count(),

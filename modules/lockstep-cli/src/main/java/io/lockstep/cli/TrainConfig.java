@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
+import io.lockstep.data.Augmentation;
 import io.lockstep.data.DatasetLayout;
 import io.lockstep.nn.SyncMode;
 import io.lockstep.step.ClippingConfig;
@@ -74,6 +75,7 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
     static final String DATA_NAME = "lockstep.data.name";
     static final String DATA_DIR = "lockstep.data.dir";
     static final String DATA_FETCH = "lockstep.data.fetch";
+    static final String DATA_AUGMENTATION = "lockstep.data.augmentation";
     static final String MODEL = "lockstep.model";
     static final String CHECKPOINT_DIR = "lockstep.checkpoint.dir";
     static final String CHECKPOINT_EVERY_STEPS = "lockstep.checkpoint.every-steps";
@@ -93,7 +95,7 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
     static final int GUARD_MIN_WINDOW = 5;
 
     /** The datasets a {@code lockstep train} run can use. */
-    static final DatasetLayout[] DATASETS = {DatasetLayout.FASHION_MNIST, DatasetLayout.MNIST};
+    static final DatasetLayout[] DATASETS = DatasetLayout.values();
 
     /** Spark settings: the master URL and extra {@code spark.*} settings, flattened to dotted keys. */
     record Spark(String master, Map<String, String> conf) {
@@ -154,8 +156,34 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
                      double weightDecay) {
     }
 
-    /** The dataset: its name, the directory (Hadoop URI or local path) of its files, whether to fetch them. */
-    record Data(DatasetLayout name, String dir, boolean fetch) {
+    /**
+     * The dataset: its name, the directory (Hadoop URI or local path) of its files, whether to fetch them, and the
+     * random augmentation of its training images.
+     */
+    record Data(DatasetLayout name, String dir, boolean fetch, AugmentationName augmentation) {
+    }
+
+    /** The random augmentations of training images that {@value #DATA_AUGMENTATION} can name. */
+    enum AugmentationName {
+        /** The images as they are. */
+        NONE("none"),
+        /** 4-pixel zero padding, a random crop back to the original size, a horizontal flip half of the time. */
+        CROP_FLIP("crop-flip");
+
+        private final String spelling;
+
+        AugmentationName(String spelling) {
+            this.spelling = spelling;
+        }
+
+        String spelling() {
+            return spelling;
+        }
+
+        /** The augmentation itself, or null for none (as {@link io.lockstep.spark.train.SparkTrainer} takes it). */
+        Augmentation augmentation() {
+            return this == CROP_FLIP ? Augmentation.cifar() : null;
+        }
     }
 
     /**
@@ -220,9 +248,6 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
             }
         }
         requireThreshold(WEIGHT_DECAY, optimizer.weightDecay());
-        if (data.name() != DatasetLayout.FASHION_MNIST && data.name() != DatasetLayout.MNIST) {
-            throw new ConfigError(DATA_NAME, "must be fashion-mnist or mnist, got " + data.name().id());
-        }
         requireNonBlank(DATA_DIR, data.dir());
         Objects.requireNonNull(model, MODEL);
         requireNonBlank(CHECKPOINT_DIR, checkpoint.dir());
@@ -251,7 +276,8 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
                         read.decimal(LEARNING_RATE), read.choice(SCHEDULE, Schedule.values(), Schedule::spelling),
                         read.longInteger(WARMUP_STEPS), read.nullableDecimal(MOMENTUM), read.decimal(WEIGHT_DECAY)),
                 new Data(read.choice(DATA_NAME, DATASETS, DatasetLayout::id), read.string(DATA_DIR),
-                        read.bool(DATA_FETCH)),
+                        read.bool(DATA_FETCH),
+                        read.choice(DATA_AUGMENTATION, AugmentationName.values(), AugmentationName::spelling)),
                 read.choice(MODEL, ModelName.values(), ModelName::spelling),
                 new Checkpoint(read.string(CHECKPOINT_DIR), read.longInteger(CHECKPOINT_EVERY_STEPS),
                         read.integer(CHECKPOINT_KEEP)));
@@ -289,6 +315,7 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
                 .withValue(DATA_NAME, ConfigValueFactory.fromAnyRef(data.name().id()))
                 .withValue(DATA_DIR, ConfigValueFactory.fromAnyRef(data.dir()))
                 .withValue(DATA_FETCH, ConfigValueFactory.fromAnyRef(data.fetch()))
+                .withValue(DATA_AUGMENTATION, ConfigValueFactory.fromAnyRef(data.augmentation().spelling()))
                 .withValue(MODEL, ConfigValueFactory.fromAnyRef(model.spelling()))
                 .withValue(CHECKPOINT_DIR, ConfigValueFactory.fromAnyRef(checkpoint.dir()))
                 .withValue(CHECKPOINT_EVERY_STEPS, ConfigValueFactory.fromAnyRef(checkpoint.everySteps()))

@@ -34,6 +34,10 @@ record TrainingData(LabeledImages train, LabeledImages test, ChannelNormalizatio
         Configuration conf = new Configuration();
         List<Path> missing = missingFiles(layout, dir, conf);
         if (!missing.isEmpty()) {
+            if (!DatasetFetcher.FETCHABLE.contains(layout)) {
+                throw new InputError(missing.get(0) + ": file not found (" + layout.id() + " cannot be fetched: "
+                        + DatasetFetcher.CIFAR10_HOW_TO_OBTAIN + ")");
+            }
             if (!data.fetch()) {
                 throw new InputError(missing.get(0) + ": file not found (" + TrainConfig.DATA_FETCH + " is false: run"
                         + " `lockstep data fetch " + layout.id() + " --dest " + data.dir() + "` or set it to true)");

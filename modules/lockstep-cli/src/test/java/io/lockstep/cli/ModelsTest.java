@@ -2,6 +2,7 @@ package io.lockstep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.data.DatasetLayout;
@@ -12,8 +13,12 @@ import io.lockstep.step.ClippingConfig.NonFinitePolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,6 +33,8 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 /** The optimizer settings as ND4J updaters and DL4J regularization, and the networks built from a config. */
 class ModelsTest {
     private static final LabeledImages IMAGES = LabeledImages.of(new byte[2 * 28 * 28], new byte[] {0, 9}, 10, 1, 28, 28);
+    private static final LabeledImages COLOUR_IMAGES =
+            LabeledImages.of(new byte[2 * 3 * 32 * 32], new byte[] {0, 9}, 10, 3, 32, 32);
 
     @Test
     void updaters() {
@@ -63,8 +70,8 @@ class ModelsTest {
 
     @Test
     void weightDecayReachesWeightsOnlyNotBatchNormOrBiases() {
-        MultiLayerNetwork network = Models.build(config(ModelName.LENET5_BN, optimizer(OptimizerName.ADAMW, null, 1e-4)),
-                IMAGES);
+        MultiLayerNetwork network = (MultiLayerNetwork) Models.build(
+                config(ModelName.LENET5_BN, optimizer(OptimizerName.ADAMW, null, 1e-4)), IMAGES);
         int decayed = 0;
         for (NeuralNetConfiguration layer : network.getLayerWiseConfigurations().getConfs()) {
             if (layer.getLayer() instanceof SyncBatchNormalization batchNorm) {
@@ -81,11 +88,40 @@ class ModelsTest {
 
     @Test
     void networksForTheConfiguredTypeAndSeed() {
-        MultiLayerNetwork mlp = Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
+        MultiLayerNetwork mlp = (MultiLayerNetwork) Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)),
+                IMAGES);
         assertEquals(DataType.DOUBLE, mlp.params().dataType());
         assertInstanceOf(Sgd.class, mlp.getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"));
-        MultiLayerNetwork again = Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
+        Model again = Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
         assertEquals(mlp.params(), again.params(), "same seed, same initial weights");
+    }
+
+    @Test
+    void resNet20IsAGraphForColourImagesWithWeightDecayOnItsWeights() {
+        Model model = Models.build(config(ModelName.RESNET20_BN, optimizer(OptimizerName.NESTEROV, 0.9, 5e-4)),
+                COLOUR_IMAGES);
+        ComputationGraph graph = assertInstanceOf(ComputationGraph.class, model);
+        int decayed = 0;
+        for (GraphVertex vertex : graph.getConfiguration().getVertices().values()) {
+            if (vertex instanceof LayerVertex layerVertex && layerVertex.getLayerConf().getLayer() instanceof BaseLayer base) {
+                boolean batchNorm = base instanceof SyncBatchNormalization;
+                List<Regularization> weights = base.getRegularizationByParam(batchNorm ? "gamma" : "W");
+                assertEquals(batchNorm ? List.of() : List.of(new L2Regularization(5e-4)),
+                        weights == null ? List.of() : weights, vertex.toString());
+                decayed += batchNorm ? 0 : 1;
+            }
+        }
+        assertEquals(20, decayed, "19 convolutions and the output layer");
+    }
+
+    @Test
+    void aNetworkRefusesImagesOfTheWrongShapeNamingTheModelKey() {
+        ConfigError e = assertThrows(ConfigError.class,
+                () -> Models.build(config(ModelName.RESNET20_BN, optimizer(OptimizerName.SGD, null, 0)), IMAGES));
+        assertEquals(TrainConfig.MODEL, e.key());
+        assertTrue(e.getMessage().contains("resnet20-bn takes 3x32x32 images"), e.getMessage());
+        assertThrows(ConfigError.class,
+                () -> Models.build(config(ModelName.LENET5_BN, optimizer(OptimizerName.SGD, null, 0)), COLOUR_IMAGES));
     }
 
     private static TrainConfig.Optimizer optimizer(OptimizerName name, Double momentum, double weightDecay) {
@@ -96,7 +132,7 @@ class ModelsTest {
         return new TrainConfig("runs/x", new TrainConfig.Spark("local[2]", Map.of()), 2, 0, Duration.ofMinutes(1), 3,
                 Precision.DOUBLE, new TrainConfig.Train(2, 1, 0), SyncMode.EXACT,
                 new TrainConfig.Clip(0, 0, 0, NonFinitePolicy.SKIP), new TrainConfig.Guard(10, 20, 0.5, 10), optimizer,
-                new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/x", false), model,
+                new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/x", false, TrainConfig.AugmentationName.NONE), model,
                 new TrainConfig.Checkpoint("{run-dir}/checkpoints", 0, 1));
     }
 }

@@ -9,9 +9,9 @@ import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes a small, easy, Fashion-MNIST-format dataset: the 4 gzipped IDX files of the standard layout, 10 classes,
- * each class a bright {@code side/4 x side/4} block at its own place on a noisy dark background. Any network that
- * learns anything gets it nearly all right.
+ * Writes a small, easy dataset in Fashion-MNIST's format (the 4 gzipped IDX files of the standard layout) or
+ * CIFAR-10's: 10 classes, each class a bright {@code side/4 x side/4} block at its own place on a noisy dark
+ * background. Any network that learns anything gets it nearly all right.
  */
 final class SyntheticImages {
     static final int CLASSES = 10;
@@ -38,24 +38,41 @@ final class SyntheticImages {
         }
     }
 
+    /**
+     * Writes a CIFAR-10-format dataset of {@code side x side} colour images into {@code dir}: the 5 training batch
+     * files of {@code perBatch} records each and the test batch of {@code test} records (1 label byte, then the red,
+     * green and blue planes).
+     */
+    static Path writeCifar(Path dir, int perBatch, int test, long seed) throws IOException {
+        Files.createDirectories(dir);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int b = 1; b <= 5; b++) {
+            writeCifarBatch(dir.resolve("data_batch_" + b + ".bin"), perBatch, random);
+        }
+        writeCifarBatch(dir.resolve("test_batch.bin"), test, random);
+        return dir;
+    }
+
+    private static void writeCifarBatch(Path file, int count, SplittableRandom random) throws IOException {
+        int channels = 3;
+        int side = 32;
+        int size = channels * side * side;
+        byte[] pixels = pixels(count, channels, side, random);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < count; i++) {
+                out.write(i % CLASSES);
+                out.write(pixels, i * size, size);
+            }
+        }
+    }
+
     private static void writeSplit(Path dir, String prefix, int count, int side, SplittableRandom random)
             throws IOException {
         byte[] labels = new byte[count];
-        byte[] pixels = new byte[count * side * side];
-        int block = side / 4;
         for (int i = 0; i < count; i++) {
-            int label = i % CLASSES;
-            labels[i] = (byte) label;
-            int top = (label / 4) * block + block / 2;
-            int left = (label % 4) * block;
-            for (int y = 0; y < side; y++) {
-                for (int x = 0; x < side; x++) {
-                    boolean inBlock = y >= top && y < top + block && x >= left && x < left + block;
-                    int value = inBlock ? 180 + random.nextInt(76) : random.nextInt(60);
-                    pixels[i * side * side + y * side + x] = (byte) value;
-                }
-            }
+            labels[i] = (byte) (i % CLASSES);
         }
+        byte[] pixels = pixels(count, 1, side, random);
         try (DataOutputStream out = gzipped(dir.resolve(prefix + "-images-idx3-ubyte.gz"))) {
             out.writeInt(0x00000803);
             out.writeInt(count);
@@ -68,6 +85,28 @@ final class SyntheticImages {
             out.writeInt(count);
             out.write(labels);
         }
+    }
+
+    /** Image i of class {@code i % 10}: its class's bright block on a noisy dark background, in every channel. */
+    private static byte[] pixels(int count, int channels, int side, SplittableRandom random) {
+        byte[] pixels = new byte[count * channels * side * side];
+        int block = side / 4;
+        for (int i = 0; i < count; i++) {
+            int label = i % CLASSES;
+            int top = (label / 4) * block + block / 2;
+            int left = (label % 4) * block;
+            for (int c = 0; c < channels; c++) {
+                int plane = (i * channels + c) * side * side;
+                for (int y = 0; y < side; y++) {
+                    for (int x = 0; x < side; x++) {
+                        boolean inBlock = y >= top && y < top + block && x >= left && x < left + block;
+                        int value = inBlock ? 180 + random.nextInt(76) : random.nextInt(60);
+                        pixels[plane + y * side + x] = (byte) value;
+                    }
+                }
+            }
+        }
+        return pixels;
     }
 
     private static DataOutputStream gzipped(Path file) throws IOException {

