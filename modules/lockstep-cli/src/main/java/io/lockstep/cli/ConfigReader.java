@@ -54,6 +54,15 @@ final class ConfigReader {
         return number instanceof Integer || number instanceof Long ? number.longValue() : (long) asDouble;
     }
 
+    /** A list of integers, such as {@code [80, 120]}. */
+    List<Long> longList(String key) {
+        try {
+            return config.getLongList(key);
+        } catch (ConfigException.WrongType | ConfigException.Null e) {
+            throw new ConfigError(key, "must be a list of integers such as [80, 120], got " + render(key));
+        }
+    }
+
     double decimal(String key) {
         return number(key, "a number").doubleValue();
     }

@@ -36,7 +36,7 @@ final class Models {
      * @throws ConfigError at {@code lockstep.model} when the network cannot take the dataset's images
      */
     static Model build(TrainConfig config, LabeledImages data) {
-        IUpdater updater = Optimizers.updater(config.optimizer());
+        IUpdater updater = Optimizers.updater(config.optimizer(), config.train().batchSize());
         DataType type = config.dtype().dataType();
         List<Regularization> weightDecay = Optimizers.weightRegularization(config.optimizer());
         return switch (config.model()) {

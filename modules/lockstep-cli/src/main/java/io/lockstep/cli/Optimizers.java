@@ -2,6 +2,8 @@ package io.lockstep.cli;
 
 import io.lockstep.schedule.Constant;
 import io.lockstep.schedule.CosineAnnealing;
+import io.lockstep.schedule.LinearScaling;
+import io.lockstep.schedule.MultiStepDecay;
 import io.lockstep.schedule.Warmup;
 import io.lockstep.step.LearningRateSchedule;
 import java.util.List;
@@ -23,9 +25,12 @@ final class Optimizers {
     private Optimizers() {
     }
 
-    /** The updater: {@code Sgd}, {@code Nesterovs}, {@code Adam} (for adam and adamw) or {@code RmsProp}. */
-    static IUpdater updater(TrainConfig.Optimizer optimizer) {
-        double lr = optimizer.learningRate();
+    /**
+     * The updater: {@code Sgd}, {@code Nesterovs}, {@code Adam} (for adam and adamw) or {@code RmsProp}, at the
+     * rate for a global batch of {@code globalBatch} (the schedule then sets the rate of every step).
+     */
+    static IUpdater updater(TrainConfig.Optimizer optimizer, int globalBatch) {
+        double lr = baseRate(optimizer, globalBatch);
         Double momentum = optimizer.momentum();
         return switch (optimizer.name()) {
             case SGD -> new Sgd(lr);
@@ -37,14 +42,25 @@ final class Optimizers {
     }
 
     /**
-     * The learning rate of every step: the schedule over {@code totalSteps}, behind the warmup if there is one.
+     * The learning rate of every step: the schedule over {@code totalSteps} of {@code stepsPerEpoch} each, from the
+     * base rate for {@code globalBatch}, behind the warmup if there is one.
      */
-    static LearningRateSchedule schedule(TrainConfig.Optimizer optimizer, long totalSteps) {
+    static LearningRateSchedule schedule(TrainConfig.Optimizer optimizer, long totalSteps, int stepsPerEpoch,
+                                         int globalBatch) {
+        double rate = baseRate(optimizer, globalBatch);
         LearningRateSchedule schedule = switch (optimizer.schedule()) {
-            case CONSTANT -> Constant.of(optimizer.learningRate());
-            case COSINE -> CosineAnnealing.of(optimizer.learningRate(), Math.max(1, totalSteps));
+            case CONSTANT -> Constant.of(rate);
+            case COSINE -> CosineAnnealing.of(rate, Math.max(1, totalSteps));
+            case STEP -> new MultiStepDecay(rate, optimizer.decayEpochs().stream()
+                    .map(epoch -> epoch * stepsPerEpoch).toList(), optimizer.decayFactor());
         };
         return optimizer.warmupSteps() > 0 ? Warmup.of(optimizer.warmupSteps(), schedule) : schedule;
+    }
+
+    /** {@code learning-rate}, or with linear scaling {@code learning-rate * globalBatch / 256} (Goyal et al. 2017). */
+    static double baseRate(TrainConfig.Optimizer optimizer, int globalBatch) {
+        return optimizer.linearScaling() ? LinearScaling.learningRate(optimizer.learningRate(), globalBatch)
+                : optimizer.learningRate();
     }
 
     /**

@@ -98,7 +98,8 @@ final class TrainCommand {
             TrainingOptions options = new TrainingOptions(config.workers(), config.train().batchSize(),
                     config.train().epochs(), config.train().maxSteps(), config.seed(), config.batchNormSync(),
                     config.clip().toClippingConfig(), config.guard().toGuardConfig(),
-                    Optimizers.schedule(config.optimizer(), totalSteps), config.threadsPerTask(), config.roundTimeout());
+                    Optimizers.schedule(config.optimizer(), totalSteps, stepsPerEpoch, config.train().batchSize()),
+                    config.threadsPerTask(), config.roundTimeout());
             JavaSparkContext spark = SparkContexts.start(config.spark(), out);
             return new Prepared(config, runDir, data, network, options, totalSteps, epochs, checkpoint, spark, started);
         } catch (ConfigError e) {

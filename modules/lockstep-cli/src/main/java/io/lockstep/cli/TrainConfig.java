@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValueFactory;
 import io.lockstep.data.Augmentation;
 import io.lockstep.data.DatasetLayout;
 import io.lockstep.nn.SyncMode;
+import io.lockstep.schedule.StepDecay;
 import io.lockstep.step.ClippingConfig;
 import io.lockstep.step.ClippingConfig.NonFinitePolicy;
 import io.lockstep.step.GuardConfig;
@@ -70,6 +71,9 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
     static final String LEARNING_RATE = "lockstep.optimizer.learning-rate";
     static final String SCHEDULE = "lockstep.optimizer.schedule";
     static final String WARMUP_STEPS = "lockstep.optimizer.warmup-steps";
+    static final String DECAY_EPOCHS = "lockstep.optimizer.decay-epochs";
+    static final String DECAY_FACTOR = "lockstep.optimizer.decay-factor";
+    static final String LINEAR_SCALING = "lockstep.optimizer.linear-scaling";
     static final String MOMENTUM = "lockstep.optimizer.momentum";
     static final String WEIGHT_DECAY = "lockstep.optimizer.weight-decay";
     static final String DATA_NAME = "lockstep.data.name";
@@ -139,7 +143,9 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
         /** {@code learning-rate} at every step. */
         CONSTANT,
         /** Half a cosine from {@code learning-rate} to 0 over the run's steps (Loshchilov and Hutter 2017). */
-        COSINE;
+        COSINE,
+        /** Multiplied by {@code decay-factor} at the start of each of the {@code decay-epochs} (He et al. 2016). */
+        STEP;
 
         String spelling() {
             return name().toLowerCase(Locale.ROOT);
@@ -151,9 +157,21 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
      *
      * @param warmupSteps steps of linear warmup before the schedule; 0 = none
      * @param momentum    Nesterov momentum or Adam's beta1; null for ND4J's default (and for optimizers without one)
+     * @param decayEpochs the epochs at whose start the step schedule decays, strictly increasing (step only)
+     * @param decayFactor the step schedule's factor per decay, in (0, 1]
+     * @param linearScaling whether the rate is {@code learningRate * batch / 256} (Goyal et al. 2017)
      */
     record Optimizer(OptimizerName name, double learningRate, Schedule schedule, long warmupSteps, Double momentum,
-                     double weightDecay) {
+                     double weightDecay, List<Long> decayEpochs, double decayFactor, boolean linearScaling) {
+        Optimizer {
+            decayEpochs = List.copyOf(decayEpochs);
+        }
+
+        /** The constant-rate optimizer without decay or scaling. */
+        static Optimizer of(OptimizerName name, double learningRate, Double momentum, double weightDecay) {
+            return new Optimizer(name, learningRate, Schedule.CONSTANT, 0, momentum, weightDecay, List.of(),
+                    StepDecay.DEFAULT_GAMMA, false);
+        }
     }
 
     /**
@@ -238,6 +256,7 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
         }
         Objects.requireNonNull(optimizer.schedule(), SCHEDULE);
         requireAtLeast(WARMUP_STEPS, optimizer.warmupSteps(), 0);
+        checkDecay(optimizer);
         if (optimizer.momentum() != null) {
             if (!optimizer.name().hasMomentum()) {
                 throw new ConfigError(MOMENTUM, optimizer.name().spelling() + " has no momentum term"
@@ -274,7 +293,8 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
                         read.integer(GUARD_MAX_BAD_STEPS)),
                 new Optimizer(read.choice(OPTIMIZER_NAME, OptimizerName.values(), OptimizerName::spelling),
                         read.decimal(LEARNING_RATE), read.choice(SCHEDULE, Schedule.values(), Schedule::spelling),
-                        read.longInteger(WARMUP_STEPS), read.nullableDecimal(MOMENTUM), read.decimal(WEIGHT_DECAY)),
+                        read.longInteger(WARMUP_STEPS), read.nullableDecimal(MOMENTUM), read.decimal(WEIGHT_DECAY),
+                        read.longList(DECAY_EPOCHS), read.decimal(DECAY_FACTOR), read.bool(LINEAR_SCALING)),
                 new Data(read.choice(DATA_NAME, DATASETS, DatasetLayout::id), read.string(DATA_DIR),
                         read.bool(DATA_FETCH),
                         read.choice(DATA_AUGMENTATION, AugmentationName.values(), AugmentationName::spelling)),
@@ -310,6 +330,9 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
                 .withValue(LEARNING_RATE, ConfigValueFactory.fromAnyRef(optimizer.learningRate()))
                 .withValue(SCHEDULE, ConfigValueFactory.fromAnyRef(optimizer.schedule().spelling()))
                 .withValue(WARMUP_STEPS, ConfigValueFactory.fromAnyRef(optimizer.warmupSteps()))
+                .withValue(DECAY_EPOCHS, ConfigValueFactory.fromIterable(optimizer.decayEpochs()))
+                .withValue(DECAY_FACTOR, ConfigValueFactory.fromAnyRef(optimizer.decayFactor()))
+                .withValue(LINEAR_SCALING, ConfigValueFactory.fromAnyRef(optimizer.linearScaling()))
                 .withValue(MOMENTUM, ConfigValueFactory.fromAnyRef(optimizer.momentum()))
                 .withValue(WEIGHT_DECAY, ConfigValueFactory.fromAnyRef(optimizer.weightDecay()))
                 .withValue(DATA_NAME, ConfigValueFactory.fromAnyRef(data.name().id()))
@@ -360,6 +383,28 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
     /** A duration as HOCON reads it back exactly: whole seconds as {@code 30s}, anything else in nanoseconds. */
     private static String durationText(Duration duration) {
         return duration.getNano() == 0 ? duration.getSeconds() + "s" : duration.toNanos() + "ns";
+    }
+
+    /** The step schedule's epochs (needed by it, meaningless to the others) and its factor. */
+    private static void checkDecay(Optimizer optimizer) {
+        List<Long> epochs = optimizer.decayEpochs();
+        if (optimizer.schedule() == Schedule.STEP && epochs.isEmpty()) {
+            throw new ConfigError(DECAY_EPOCHS, "the step schedule needs at least one epoch to decay at, got []");
+        }
+        if (optimizer.schedule() != Schedule.STEP && !epochs.isEmpty()) {
+            throw new ConfigError(DECAY_EPOCHS, "only the step schedule decays at epochs (" + SCHEDULE + " is "
+                    + optimizer.schedule().spelling() + "): remove it or set it to [], got " + epochs);
+        }
+        long previous = 0;
+        for (long epoch : epochs) {
+            if (epoch <= previous) {
+                throw new ConfigError(DECAY_EPOCHS, "must be positive and strictly increasing, got " + epochs);
+            }
+            previous = epoch;
+        }
+        if (!(optimizer.decayFactor() > 0 && optimizer.decayFactor() <= 1)) {
+            throw new ConfigError(DECAY_FACTOR, "must be in (0, 1], got " + optimizer.decayFactor());
+        }
     }
 
     private static void requireNonBlank(String key, String value) {

@@ -10,6 +10,7 @@ import io.lockstep.data.LabeledImages;
 import io.lockstep.nn.SyncBatchNormalization;
 import io.lockstep.nn.SyncMode;
 import io.lockstep.step.ClippingConfig.NonFinitePolicy;
+import io.lockstep.step.LearningRateSchedule;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,25 +39,45 @@ class ModelsTest {
 
     @Test
     void updaters() {
-        assertEquals(new Sgd(0.1), Optimizers.updater(optimizer(OptimizerName.SGD, null, 0)));
-        assertEquals(new Nesterovs(0.1, 0.9), Optimizers.updater(optimizer(OptimizerName.NESTEROV, null, 0)));
-        assertEquals(new Nesterovs(0.1, 0.5), Optimizers.updater(optimizer(OptimizerName.NESTEROV, 0.5, 0)));
-        assertEquals(new Adam(0.1, 0.8, 0.999, 1e-8), Optimizers.updater(optimizer(OptimizerName.ADAMW, 0.8, 0)));
-        assertEquals(new RmsProp(0.1), Optimizers.updater(optimizer(OptimizerName.RMSPROP, null, 0)));
+        assertEquals(new Sgd(0.1), Optimizers.updater(optimizer(OptimizerName.SGD, null, 0), 128));
+        assertEquals(new Nesterovs(0.1, 0.9), Optimizers.updater(optimizer(OptimizerName.NESTEROV, null, 0), 128));
+        assertEquals(new Nesterovs(0.1, 0.5), Optimizers.updater(optimizer(OptimizerName.NESTEROV, 0.5, 0), 128));
+        assertEquals(new Adam(0.1, 0.8, 0.999, 1e-8), Optimizers.updater(optimizer(OptimizerName.ADAMW, 0.8, 0), 128));
+        assertEquals(new RmsProp(0.1), Optimizers.updater(optimizer(OptimizerName.RMSPROP, null, 0), 128));
     }
 
     @Test
     void schedules() {
         TrainConfig.Optimizer constant = optimizer(OptimizerName.ADAM, null, 0);
-        assertEquals(0.1, Optimizers.schedule(constant, 100).learningRate(99));
-        TrainConfig.Optimizer cosine = new TrainConfig.Optimizer(OptimizerName.ADAM, 0.1, TrainConfig.Schedule.COSINE,
-                0, null, 0);
-        assertEquals(0.1, Optimizers.schedule(cosine, 100).learningRate(0), 1e-15);
-        assertEquals(0.05, Optimizers.schedule(cosine, 100).learningRate(50), 1e-15);
-        assertTrue(Optimizers.schedule(cosine, 100).learningRate(99) < 1e-4);
-        TrainConfig.Optimizer warm = new TrainConfig.Optimizer(OptimizerName.ADAM, 0.1, TrainConfig.Schedule.COSINE,
-                10, null, 0);
-        assertEquals(0.1 / 3, Optimizers.schedule(warm, 100).learningRate(0), 1e-15);
+        assertEquals(0.1, schedule(constant).learningRate(99));
+        TrainConfig.Optimizer cosine = withSchedule(TrainConfig.Schedule.COSINE, 0, List.of());
+        assertEquals(0.1, schedule(cosine).learningRate(0), 1e-15);
+        assertEquals(0.05, schedule(cosine).learningRate(50), 1e-15);
+        assertTrue(schedule(cosine).learningRate(99) < 1e-4);
+        TrainConfig.Optimizer warm = withSchedule(TrainConfig.Schedule.COSINE, 10, List.of());
+        assertEquals(0.1 / 3, schedule(warm).learningRate(0), 1e-15);
+        // 10 steps per epoch: decays at the first step of epochs 3 and 7
+        TrainConfig.Optimizer step = withSchedule(TrainConfig.Schedule.STEP, 0, List.of(3L, 7L));
+        assertEquals(0.1, schedule(step).learningRate(29), 1e-15);
+        assertEquals(0.01, schedule(step).learningRate(30), 1e-15);
+        assertEquals(0.01, schedule(step).learningRate(69), 1e-15);
+        assertEquals(0.001, schedule(step).learningRate(70), 1e-15);
+    }
+
+    @Test
+    void linearScalingRule() {
+        TrainConfig.Optimizer scaled = new TrainConfig.Optimizer(OptimizerName.NESTEROV, 0.1,
+                TrainConfig.Schedule.CONSTANT, 0, 0.9, 0, List.of(), 0.1, true);
+        assertEquals(0.05, Optimizers.schedule(scaled, 100, 10, 128).learningRate(0), 1e-15);
+        assertEquals(new Nesterovs(0.4, 0.9), Optimizers.updater(scaled, 1024));
+    }
+
+    private static LearningRateSchedule schedule(TrainConfig.Optimizer optimizer) {
+        return Optimizers.schedule(optimizer, 100, 10, 128);
+    }
+
+    private static TrainConfig.Optimizer withSchedule(TrainConfig.Schedule schedule, long warmup, List<Long> decay) {
+        return new TrainConfig.Optimizer(OptimizerName.ADAM, 0.1, schedule, warmup, null, 0, decay, 0.1, false);
     }
 
     @Test
@@ -125,7 +146,7 @@ class ModelsTest {
     }
 
     private static TrainConfig.Optimizer optimizer(OptimizerName name, Double momentum, double weightDecay) {
-        return new TrainConfig.Optimizer(name, 0.1, TrainConfig.Schedule.CONSTANT, 0, momentum, weightDecay);
+        return TrainConfig.Optimizer.of(name, 0.1, momentum, weightDecay);
     }
 
     private static TrainConfig config(ModelName model, TrainConfig.Optimizer optimizer) {

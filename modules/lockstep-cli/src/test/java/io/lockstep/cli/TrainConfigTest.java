@@ -32,7 +32,8 @@ class TrainConfigTest {
             4, 3, Duration.ofSeconds(90), -7, Precision.DOUBLE, new TrainConfig.Train(256, 9, 1234),
             SyncMode.STATS, new TrainConfig.Clip(5, 0.5, 0.02, NonFinitePolicy.FAIL),
             new TrainConfig.Guard(4, 30, 0.25, 3),
-            new TrainConfig.Optimizer(OptimizerName.NESTEROV, 0.05, TrainConfig.Schedule.COSINE, 50, 0.8, 5e-4),
+            new TrainConfig.Optimizer(OptimizerName.NESTEROV, 0.05, TrainConfig.Schedule.STEP, 50, 0.8, 5e-4,
+                    List.of(3L, 6L), 0.2, true),
             new TrainConfig.Data(DatasetLayout.CIFAR10, "hdfs://nn:8020/data/cifar", false,
                     TrainConfig.AugmentationName.CROP_FLIP), ModelName.RESNET20_BN,
             new TrainConfig.Checkpoint("hdfs://nn:8020/checkpoints/run-7", 100, 5));
@@ -65,7 +66,7 @@ class TrainConfigTest {
         assertEquals(new TrainConfig.Train(128, 5, 0), defaults.train());
         assertEquals(SyncMode.EXACT, defaults.batchNormSync());
         assertEquals(new TrainConfig.Clip(0, 0, 0, NonFinitePolicy.SKIP), defaults.clip());
-        assertEquals(new TrainConfig.Optimizer(OptimizerName.ADAM, 1e-3, TrainConfig.Schedule.CONSTANT, 0, null, 0), defaults.optimizer());
+        assertEquals(TrainConfig.Optimizer.of(OptimizerName.ADAM, 1e-3, null, 0), defaults.optimizer());
         assertEquals(new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/fashion-mnist", true,
                 TrainConfig.AugmentationName.NONE), defaults.data());
         assertEquals(ModelName.LENET5_BN, defaults.model());

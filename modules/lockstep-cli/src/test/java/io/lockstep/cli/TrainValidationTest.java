@@ -98,6 +98,32 @@ class TrainValidationTest {
     }
 
     @Test
+    void stepScheduleWithoutEpochs() throws IOException {
+        assertInvalid(run("lockstep.optimizer.schedule = step"), conf() + ": lockstep.optimizer.decay-epochs: the step"
+                + " schedule needs at least one epoch to decay at, got []");
+    }
+
+    @Test
+    void decayEpochsOutOfOrder() throws IOException {
+        assertInvalid(run("lockstep.optimizer { schedule = step, decay-epochs = [8, 4] }"),
+                conf() + ": lockstep.optimizer.decay-epochs: must be positive and strictly increasing, got [8, 4]");
+    }
+
+    @Test
+    void decayEpochsThatAreNotAList() throws IOException {
+        assertInvalid(run("lockstep.optimizer { schedule = step, decay-epochs = eighty }"),
+                conf() + ": lockstep.optimizer.decay-epochs: must be a list of integers such as [80, 120], got"
+                        + " \"eighty\"");
+    }
+
+    @Test
+    void decayEpochsWithAnotherSchedule() throws IOException {
+        assertInvalid(run("lockstep.optimizer { schedule = cosine, decay-epochs = [5] }"),
+                conf() + ": lockstep.optimizer.decay-epochs: only the step schedule decays at epochs"
+                        + " (lockstep.optimizer.schedule is cosine)");
+    }
+
+    @Test
     void negativeClipThreshold() throws IOException {
         assertInvalid(run("lockstep.clip.global-norm = -1"),
                 conf() + ": lockstep.clip.global-norm: must be a finite number >= 0 (0 = off), got -1.0");
