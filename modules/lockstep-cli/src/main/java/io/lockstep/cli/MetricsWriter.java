@@ -1,6 +1,7 @@
 package io.lockstep.cli;
 
 import io.lockstep.spark.train.StepListener;
+import io.lockstep.step.BatchNormSummary;
 import io.lockstep.step.StepDiagnostics;
 import io.lockstep.step.StepOutcome;
 import java.io.BufferedWriter;
@@ -32,7 +33,9 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
  *   intervention  none, skipped_non_finite (a NaN or infinite loss or gradient) or rolled_back_spike (a loss spike:
  *               the model went back to the last good state, the step size was scaled down)
  *   layer_grad_norm     per layer (DL4J key prefix): L2 norm of its averaged gradient before clipping
- *   layer_update_ratio  per layer: ||update|| / ||parameters|| (0 for a skipped step)
+ *   layer_update_ratio  per layer: ||update|| / ||parameters|| (none for a skipped step)
+ *   layer_bn    per SyncBN layer, its global batch statistics (all workers' moments merged) over its channels:
+ *               mean_abs (mean of |batch mean|), var_mean, var_min, var_max (of the biased batch variance)
  * </pre>
  */
 final class MetricsWriter implements StepListener, AutoCloseable {
@@ -60,6 +63,9 @@ final class MetricsWriter implements StepListener, AutoCloseable {
         if (diagnostics != null) {
             record.put("layer_grad_norm", finite(diagnostics.gradientNorms()));
             record.put("layer_update_ratio", finite(diagnostics.updateRatios()));
+            Map<String, Map<String, Double>> batchNorm = new LinkedHashMap<>();
+            diagnostics.batchNorm().forEach((layer, summary) -> batchNorm.put(layer, batchNormRecord(summary)));
+            record.put("layer_bn", batchNorm);
         }
         write(record);
     }
@@ -118,6 +124,15 @@ final class MetricsWriter implements StepListener, AutoCloseable {
         Map<String, Double> copy = new LinkedHashMap<>();
         values.forEach((key, value) -> copy.put(key, value == null ? null : Json.finite(value)));
         return copy;
+    }
+
+    private static Map<String, Double> batchNormRecord(BatchNormSummary summary) {
+        Map<String, Double> record = new LinkedHashMap<>();
+        record.put("mean_abs", Json.finite(summary.meanAbsMean()));
+        record.put("var_mean", Json.finite(summary.meanVariance()));
+        record.put("var_min", Json.finite(summary.minVariance()));
+        record.put("var_max", Json.finite(summary.maxVariance()));
+        return record;
     }
 
     /** Milliseconds to the microsecond. */

@@ -3,6 +3,7 @@ package io.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lockstep.step.BatchNormSummary;
 import io.lockstep.step.StepDiagnostics;
 import io.lockstep.step.StepOutcome;
 import io.lockstep.step.StepOutcome.Intervention;
@@ -29,11 +30,13 @@ class MetricsWriterTest {
     @Test
     void perLayerDiagnostics() throws IOException {
         StringWriter text = new StringWriter();
-        StepDiagnostics diagnostics = new StepDiagnostics(Map.of("0", 1.5), Map.of("0", Double.NaN), Map.of(), Map.of());
+        StepDiagnostics diagnostics = new StepDiagnostics(Map.of("0", 1.5), Map.of("0", Double.NaN),
+                Map.of("1", new BatchNormSummary(0.25, 2.0, 0.5, Double.POSITIVE_INFINITY)));
         try (MetricsWriter metrics = new MetricsWriter(new BufferedWriter(text))) {
             metrics.onStep(new StepOutcome(1, 8, 0.5, 1.5, 1, 1e-3, Intervention.NONE, diagnostics), 0, 2, 1);
         }
-        assertTrue(text.toString().endsWith(",\"layer_grad_norm\":{\"0\":1.5},\"layer_update_ratio\":{\"0\":null}}"
+        assertTrue(text.toString().endsWith(",\"layer_grad_norm\":{\"0\":1.5},\"layer_update_ratio\":{\"0\":null},"
+                + "\"layer_bn\":{\"1\":{\"mean_abs\":0.25,\"var_mean\":2.0,\"var_min\":0.5,\"var_max\":null}}}"
                 + System.lineSeparator()), text.toString());
     }
 

@@ -13,6 +13,7 @@ import io.lockstep.model.Network;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -71,8 +72,17 @@ class TrainEndToEndTest {
             assertEquals(step / 8, line.get("epoch").asInt());
             assertEquals(64, line.get("examples").asInt());
             assertEquals(0.005, line.get("lr").asDouble(), 1e-12);
-            for (String field : new String[] {"loss", "grad_norm", "clip_coef", "step_ms", "comm_ms", "skipped"}) {
+            for (String field : new String[] {"loss", "grad_norm", "clip_coef", "step_ms", "comm_ms", "skipped",
+                    "layer_grad_norm", "layer_update_ratio", "layer_bn"}) {
                 assertTrue(line.hasNonNull(field), field + " in " + metrics.get(step));
+            }
+            // LeNet-5-BN's SyncBN layers, each with its global batch statistics
+            assertEquals(List.of("1", "5", "9", "12"), fieldNames(line.get("layer_bn")), metrics.get(step));
+            for (JsonNode batchNorm : line.get("layer_bn")) {
+                double min = batchNorm.get("var_min").asDouble();
+                assertTrue(0 < min && min <= batchNorm.get("var_mean").asDouble()
+                        && batchNorm.get("var_mean").asDouble() <= batchNorm.get("var_max").asDouble(), metrics.get(step));
+                assertTrue(batchNorm.get("mean_abs").asDouble() >= 0, metrics.get(step));
             }
         }
 
@@ -137,6 +147,12 @@ class TrainEndToEndTest {
         MultiLayerNetwork resumedModel = ModelSerializer.restoreMultiLayerNetwork(runDir.resolve(RunDirectory.MODEL).toFile());
         assertEquals(restored.params(), resumedModel.params(), "resumed training ends where uninterrupted training did");
         assertEquals(accuracy, resumedSummary.get("test_accuracy").asDouble(), 1e-12);
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static void deleteRecursively(Path root) throws IOException {

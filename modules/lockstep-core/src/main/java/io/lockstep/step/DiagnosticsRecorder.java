@@ -14,12 +14,15 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Computes a step's {@link StepDiagnostics} from the driver's flat gradient, update and parameters. */
 final class DiagnosticsRecorder {
     private final List<Slot> trainable;
-    private final List<SyncBatchNormLayer> batchNormLayers;
+    /** The SyncBN layers by key prefix, the names the gradient norms use too. */
+    private final Map<String, SyncBatchNormLayer> batchNormLayers = new LinkedHashMap<>();
     private Map<String, Double> gradientNorms;
 
-    DiagnosticsRecorder(ParameterLayout layout, List<SyncBatchNormLayer> batchNormLayers) {
+    DiagnosticsRecorder(ParameterLayout layout) {
         this.trainable = layout.trainableSlots();
-        this.batchNormLayers = batchNormLayers;
+        for (Slot slot : layout.runningStatisticSlots()) {
+            batchNormLayers.put(layerOf(slot), (SyncBatchNormLayer) slot.layer());
+        }
     }
 
     /**
@@ -40,15 +43,10 @@ final class DiagnosticsRecorder {
             Map<String, Double> paramNorms = layerNorms(params, new double[1]);
             updateNorms.forEach((layer, norm) -> ratios.put(layer, norm / Math.max(paramNorms.get(layer), Double.MIN_NORMAL)));
         }
-        Map<String, Double> means = new LinkedHashMap<>();
-        Map<String, Double> variances = new LinkedHashMap<>();
-        for (SyncBatchNormLayer layer : batchNormLayers) {
-            Moments global = Moments.mergeInOrder(aggregate.moments(layer.getIndex()));
-            String name = String.valueOf(layer.getIndex());
-            means.put(name, average(global.mean()));
-            variances.put(name, average(global.biasedVariance()));
-        }
-        return new StepDiagnostics(gradientNorms, ratios, means, variances);
+        Map<String, BatchNormSummary> batchNorm = new LinkedHashMap<>();
+        batchNormLayers.forEach((name, layer) ->
+                batchNorm.put(name, BatchNormSummary.of(Moments.mergeInOrder(aggregate.moments(layer.getIndex())))));
+        return new StepDiagnostics(gradientNorms, ratios, batchNorm);
     }
 
     /** Each layer's L2 norm; {@code total[0]} receives the sum of squares over all slots, in slot order. */
@@ -65,13 +63,5 @@ final class DiagnosticsRecorder {
 
     private static String layerOf(Slot slot) {
         return slot.key().substring(0, slot.key().lastIndexOf('_'));
-    }
-
-    private static double average(double[] values) {
-        double sum = 0;
-        for (double value : values) {
-            sum += value;
-        }
-        return values.length == 0 ? 0 : sum / values.length;
     }
 }

@@ -60,7 +60,7 @@ public final class DriverStep {
                 .toList();
         this.schedule = schedule;
         this.guard = new ExplosionGuard(guard, network);
-        this.diagnostics = new DiagnosticsRecorder(layout, network.syncBatchNormLayers());
+        this.diagnostics = new DiagnosticsRecorder(layout);
     }
 
     public Network network() {

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Builds dataset files byte by byte, independently of the production readers and writer, in the formats the
- * readers must accept: IDX headers and data, gzip, CIFAR-10 records.
+ * readers must accept: IDX headers and data, gzip, CIFAR-10 records. The IDX and gzip builders are public for the
+ * other modules' tests that put a dataset on a file system (HDFS) for the readers.
  */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {
     }
 
@@ -34,12 +35,12 @@ final class TestFiles {
     }
 
     /** A complete IDX images file of {@code pixels.length / (rows * columns)} images. */
-    static byte[] idxImages(int rows, int columns, byte[] pixels) {
+    public static byte[] idxImages(int rows, int columns, byte[] pixels) {
         return concat(idxHeader(0x00000803, pixels.length / (rows * columns), rows, columns), pixels);
     }
 
     /** A complete IDX labels file. */
-    static byte[] idxLabels(byte[] labels) {
+    public static byte[] idxLabels(byte[] labels) {
         return concat(idxHeader(0x00000801, labels.length), labels);
     }
 
@@ -70,7 +71,7 @@ final class TestFiles {
         return labels;
     }
 
-    static byte[] gzip(byte[] content) {
+    public static byte[] gzip(byte[] content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(content);

@@ -9,8 +9,10 @@ import io.lockstep.math.Moments;
 import io.lockstep.model.Network;
 import io.lockstep.nn.SyncBatchNormalization;
 import io.lockstep.nn.SyncMode;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -91,7 +93,7 @@ class DriverStepTest {
         StepOutcome outcome = new DriverStep(network, SyncMode.EXACT, ClippingConfig.NONE, null).apply(aggregate(1, 0.5, 0.7));
         assertTrue(!outcome.skipped());
         assertEquals(iterations + 1, net.getIterationCount());
-        assertTrue(!java.util.Arrays.equals(params, net.params().toDoubleVector()));
+        assertTrue(!Arrays.equals(params, net.params().toDoubleVector()));
     }
 
     @Test
@@ -110,12 +112,72 @@ class DriverStepTest {
         assertEquals(Math.sqrt(trainable) * 0.5 / 8, outcome.gradNorm(), 1e-12, "the global norm over trainable slots");
         // Adam's first step moves every element by lr (m_hat / sqrt(v_hat) = 1, less epsilon's 1e-8 against the
         // uncorrected sqrt(v) = 0.002: 5e-6 relative); the bias starts at 0
-        double weightNorm = Math.sqrt(java.util.Arrays.stream(weights).map(w -> w * w).sum());
+        double weightNorm = Math.sqrt(Arrays.stream(weights).map(w -> w * w).sum());
         double expectedRatio = 0.1 * Math.sqrt(16) / weightNorm;
         assertEquals(expectedRatio, outcome.diagnostics().updateRatios().get("0"), expectedRatio * 1e-5);
-        // the single worker's moments: channel means 0, 1, 2, 3 and M2 = 7 over 8 examples
-        assertEquals(1.5, outcome.diagnostics().batchNormMeans().get("1"), 1e-12);
-        assertEquals(7.0 / 8, outcome.diagnostics().batchNormVariances().get("1"), 1e-12);
+        assertEquals(List.of("1"), List.copyOf(outcome.diagnostics().batchNorm().keySet()), "the SyncBN layer");
+    }
+
+    @Test
+    void batchNormDiagnosticsSummarizeTheGlobalBatchStatisticsOfAllWorkers() {
+        // 4 channels; worker 0 sees 3 examples, worker 1 sees 5, with means and spreads that differ per channel
+        double[][][] values = new double[2][][];
+        Random random = new Random(3);
+        for (int rank = 0; rank < 2; rank++) {
+            values[rank] = new double[rank == 0 ? 3 : 5][4];
+            for (double[] example : values[rank]) {
+                for (int c = 0; c < 4; c++) {
+                    example[c] = (c - 1.5) * (rank + 1) + random.nextGaussian() * (c + 0.5);
+                }
+            }
+        }
+        INDArray gradient = Nd4j.zeros(DataType.DOUBLE, 1, net.numParams());
+        List<WorkerContribution> contributions = List.of(
+                new WorkerContribution(1, 0, 3, 2.1, FlatVector.of(gradient), Map.of(1, momentsOf(values[0]))),
+                new WorkerContribution(1, 1, 5, 3.5, FlatVector.of(gradient), Map.of(1, momentsOf(values[1]))));
+
+        BatchNormSummary summary = new DriverStep(network, SyncMode.EXACT, ClippingConfig.NONE, null)
+                .apply(StepAggregate.of(contributions)).diagnostics().batchNorm().get("1");
+
+        // expected: per channel, the mean and biased variance over all 8 examples at once, in two plain passes
+        double[] mean = new double[4];
+        double[] variance = new double[4];
+        for (int c = 0; c < 4; c++) {
+            double sum = 0;
+            for (double[][] worker : values) {
+                for (double[] example : worker) {
+                    sum += example[c];
+                }
+            }
+            mean[c] = sum / 8;
+            double squares = 0;
+            for (double[][] worker : values) {
+                for (double[] example : worker) {
+                    squares += (example[c] - mean[c]) * (example[c] - mean[c]);
+                }
+            }
+            variance[c] = squares / 8;
+        }
+        assertEquals(Arrays.stream(mean).map(Math::abs).average().orElseThrow(), summary.meanAbsMean(), 1e-12);
+        assertEquals(Arrays.stream(variance).average().orElseThrow(), summary.meanVariance(), 1e-12);
+        assertEquals(Arrays.stream(variance).min().orElseThrow(), summary.minVariance(), 1e-12);
+        assertEquals(Arrays.stream(variance).max().orElseThrow(), summary.maxVariance(), 1e-12);
+    }
+
+    /** One worker's per-channel moments of {@code examples x channels} values. */
+    private static Moments momentsOf(double[][] examples) {
+        int channels = examples[0].length;
+        double[] mean = new double[channels];
+        double[] m2 = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            for (double[] example : examples) {
+                mean[c] += example[c] / examples.length;
+            }
+            for (double[] example : examples) {
+                m2[c] += (example[c] - mean[c]) * (example[c] - mean[c]);
+            }
+        }
+        return new Moments(examples.length, mean, m2);
     }
 
     @Test

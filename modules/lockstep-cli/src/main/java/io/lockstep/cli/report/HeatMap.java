@@ -2,11 +2,13 @@ package io.lockstep.cli.report;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Per-layer gradient norms over the steps as an SVG heat map: one row per layer (in network order), one column per
- * bucket of steps, colour by log10 of the bucket's mean norm from dark blue (smallest) to yellow (largest). Where
- * an explosion starts shows as the first bright cell of a row.
+ * A per-layer quantity over the steps as an SVG heat map: one row per layer (in network order), one column per
+ * bucket of steps, colour by log10 of the bucket's mean value from dark blue (smallest) to yellow (largest). For
+ * gradient norms, where an explosion starts shows as the first bright cell of a row.
  */
 final class HeatMap {
     private static final int LEFT = 90;
@@ -17,9 +19,12 @@ final class HeatMap {
     private HeatMap() {
     }
 
-    static String svg(RunRecords records) {
-        List<String> layers = records.layers();
-        List<RunRecords.Step> steps = records.steps;
+    /**
+     * @param title    what the cells show
+     * @param perLayer each step's values by layer; rows are the layers in the order they first appear
+     */
+    static String svg(String title, List<RunRecords.Step> steps, Function<RunRecords.Step, Map<String, Double>> perLayer) {
+        List<String> layers = RunRecords.layers(steps, perLayer);
         int columns = Math.max(1, Math.min(MAX_COLUMNS, steps.size()));
         double[][] cells = new double[layers.size()][columns];
         double min = Double.POSITIVE_INFINITY;
@@ -31,9 +36,9 @@ final class HeatMap {
                 double sum = 0;
                 int count = 0;
                 for (int i = from; i < to && i < steps.size(); i++) {
-                    Double norm = steps.get(i).layerGradNorms().get(layers.get(row));
-                    if (norm != null && Double.isFinite(norm) && norm > 0) {
-                        sum += norm;
+                    Double value = perLayer.apply(steps.get(i)).get(layers.get(row));
+                    if (value != null && Double.isFinite(value) && value > 0) {
+                        sum += value;
                         count++;
                     }
                 }
@@ -50,10 +55,10 @@ final class HeatMap {
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
                 "<svg class=\"chart heatmap\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                         + "viewBox=\"0 0 %d %d\">", width, height, width, height));
-        svg.append("<text class=\"title\" x=\"").append(LEFT)
-                .append("\" y=\"18\">Gradient norm per layer (log10, per step bucket)</text>");
+        svg.append("<text class=\"title\" x=\"").append(LEFT).append("\" y=\"18\">").append(Html.escape(title))
+                .append(" (log10, per step bucket)</text>");
         if (layers.isEmpty()) {
-            svg.append("<text class=\"tick\" x=\"").append(LEFT).append("\" y=\"44\">no per-layer gradient norms recorded</text>");
+            svg.append("<text class=\"tick\" x=\"").append(LEFT).append("\" y=\"44\">nothing recorded</text>");
         }
         for (int row = 0; row < layers.size(); row++) {
             int y = TOP + row * ROW;

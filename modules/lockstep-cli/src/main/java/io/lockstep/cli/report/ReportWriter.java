@@ -11,8 +11,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * Writes a run directory's {@code report.html}: one self-contained page (inline SVG and CSS, no scripts, nothing
  * fetched) with the summary and the charts: training loss and test accuracy, the global gradient norm before and
- * after clipping with the threshold, the clip rate, the per-layer gradient-norm heat map, the learning rate, the
- * throughput and the share of each step spent communicating.
+ * after clipping with the threshold, the clip rate, the per-layer gradient-norm heat map, the heat map of each SyncBN
+ * layer's global batch variance (when the network has SyncBN layers), the learning rate, the throughput and the share
+ * of each step spent communicating.
  */
 public final class ReportWriter {
     public static final String REPORT = "report.html";
@@ -58,7 +59,11 @@ public final class ReportWriter {
         page.append(norms.svg());
         page.append(new LineChart("Clip rate (last " + CLIP_RATE_WINDOW + " steps)", "step", false)
                 .series("clipped fraction", "#ff7f0e", x, clipRate(steps)).svg());
-        page.append(HeatMap.svg(records));
+        page.append(HeatMap.svg("Gradient norm per layer", steps, RunRecords.Step::layerGradNorms));
+        if (!RunRecords.layers(steps, RunRecords.Step::batchNormVariances).isEmpty()) {
+            page.append(HeatMap.svg("Batch variance per SyncBN layer (mean over channels)", steps,
+                    RunRecords.Step::batchNormVariances));
+        }
         page.append(new LineChart("Learning rate", "step", false)
                 .series("lr", "#9467bd", x, column(steps, RunRecords.Step::learningRate)).svg());
         page.append(new LineChart("Throughput", "step", false)

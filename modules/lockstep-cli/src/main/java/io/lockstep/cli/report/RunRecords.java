@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.nd4j.shade.jackson.core.type.TypeReference;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 
@@ -22,9 +23,15 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 final class RunRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One training step. Missing numbers (JSON null) are NaN. */
+    /**
+     * One training step. Missing numbers (JSON null) are NaN.
+     *
+     * @param layerGradNorms      per layer: the gradient norm before clipping
+     * @param batchNormVariances  per SyncBN layer: the mean over channels of the global batch variance
+     */
     record Step(long step, int epoch, double loss, double gradNorm, double clipCoefficient, double learningRate,
-                long examples, double stepMillis, double commMillis, boolean skipped, Map<String, Double> layerGradNorms) {
+                long examples, double stepMillis, double commMillis, boolean skipped, Map<String, Double> layerGradNorms,
+                Map<String, Double> batchNormVariances) {
     }
 
     /** A test-set evaluation after an epoch. */
@@ -77,25 +84,36 @@ final class RunRecords {
         return new RunRecords(steps, evaluations, summary);
     }
 
-    /** Every layer that has a gradient norm in any step, in first-seen order. */
-    List<String> layers() {
+    /** Every layer that has a value in any step, in first-seen order. */
+    static List<String> layers(List<Step> steps, Function<Step, Map<String, Double>> perLayer) {
         Set<String> layers = new LinkedHashSet<>();
         for (Step step : steps) {
-            layers.addAll(step.layerGradNorms().keySet());
+            layers.addAll(perLayer.apply(step).keySet());
         }
         return new ArrayList<>(layers);
     }
 
     private static Step step(Map<String, Object> record) {
-        Map<String, Double> layerNorms = new LinkedHashMap<>();
-        if (record.get("layer_grad_norm") instanceof Map<?, ?> norms) {
-            norms.forEach((layer, norm) -> layerNorms.put(String.valueOf(layer),
-                    norm instanceof Number n ? n.doubleValue() : Double.NaN));
+        Map<String, Double> batchNormVariances = new LinkedHashMap<>();
+        if (record.get("layer_bn") instanceof Map<?, ?> batchNorm) {
+            batchNorm.forEach((layer, statistics) -> batchNormVariances.put(String.valueOf(layer),
+                    statistics instanceof Map<?, ?> values && values.get("var_mean") instanceof Number n
+                            ? n.doubleValue() : Double.NaN));
         }
         return new Step(whole(record, "step"), (int) whole(record, "epoch"), number(record, "loss"),
                 number(record, "grad_norm"), number(record, "clip_coef"), number(record, "lr"),
                 whole(record, "examples"), number(record, "step_ms"), number(record, "comm_ms"),
-                Boolean.TRUE.equals(record.get("skipped")), layerNorms);
+                Boolean.TRUE.equals(record.get("skipped")), perLayer(record.get("layer_grad_norm")), batchNormVariances);
+    }
+
+    /** A JSON object of layer -> number; null numbers are NaN. */
+    private static Map<String, Double> perLayer(Object object) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        if (object instanceof Map<?, ?> map) {
+            map.forEach((layer, value) -> values.put(String.valueOf(layer),
+                    value instanceof Number n ? n.doubleValue() : Double.NaN));
+        }
+        return values;
     }
 
     private static double number(Map<String, Object> record, String key) {
