@@ -46,7 +46,7 @@ class KryoRegistrationTest {
                 int[] every = java.util.stream.IntStream.range(0, shard.count()).toArray();
                 assertEquals(shard.count(), copy.count());
                 assertArrayEquals(shard.batch(every, 0, DataType.FLOAT).getFeatures().ravel().toFloatVector(),
-                        copy.batch(every, DataType.FLOAT).getFeatures().ravel().toFloatVector());
+                        copy.batch(every, 0, DataType.FLOAT).getFeatures().ravel().toFloatVector());
             }
         }
     }
