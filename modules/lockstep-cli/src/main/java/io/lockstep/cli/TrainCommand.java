@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
@@ -87,7 +86,8 @@ final class TrainCommand {
             Path runDir = resume ? RunDirectory.existing(Path.of(config.runDir())).path()
                     : RunDirectory.plan(Path.of(config.runDir()));
             Checkpoint checkpoint = resume ? latestCheckpoint(configFile, config, runDir) : null;
-            TrainingData data = TrainingData.load(config.data(), message -> out.println("lockstep: " + message));
+            TrainingData data = TrainingData.load(config.data(), HadoopSettings.of(config.spark()),
+                    message -> out.println("lockstep: " + message));
             Model network = checkpoint != null ? checkpoint.model() : Models.build(config, data.train());
             int stepsPerEpoch = stepsPerEpoch(config, data.train());
             long totalSteps = (long) stepsPerEpoch * config.train().epochs();
@@ -126,7 +126,8 @@ final class TrainCommand {
                 config.workers(), config.train().batchSize(), prepared.totalSteps(), prepared.epochs());
 
         CheckpointStore store = new CheckpointStore(new org.apache.hadoop.fs.Path(
-                config.checkpoint().directory(dir.path().toString())), new Configuration(), config.checkpoint().keep());
+                config.checkpoint().directory(dir.path().toString())), HadoopSettings.of(config.spark()),
+                config.checkpoint().keep());
         CheckpointPlan checkpoints = new CheckpointPlan(store, config.checkpoint().everySteps(), config.fingerprint());
         TrainingState resumeState = resumed ? prepared.resumeFrom().state() : null;
         Progress progress = new Progress(out, terminal, prepared.firstStep(), prepared.totalSteps(), prepared.epochs(),
@@ -181,7 +182,7 @@ final class TrainCommand {
         List<String> skipped = new ArrayList<>();
         Checkpoint checkpoint;
         try {
-            checkpoint = new CheckpointStore(new org.apache.hadoop.fs.Path(directory), new Configuration(),
+            checkpoint = new CheckpointStore(new org.apache.hadoop.fs.Path(directory), HadoopSettings.of(config.spark()),
                     config.checkpoint().keep()).loadLatest(skipped).orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the checkpoints in " + directory + ": " + e.getMessage(), e);

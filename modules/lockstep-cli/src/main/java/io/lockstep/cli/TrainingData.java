@@ -24,14 +24,14 @@ record TrainingData(LabeledImages train, LabeledImages test, ChannelNormalizatio
     /**
      * Fetches what is missing (if allowed), then reads both splits.
      *
+     * @param conf     the Hadoop configuration to open the dataset's files with
      * @param progress receives one-line progress messages of a fetch
      * @throws io.lockstep.data.DataFormatException     a file that is missing or not in its format, naming it
      * @throws io.lockstep.data.DatasetFetchException   a fetch that failed
      */
-    static TrainingData load(TrainConfig.Data data, Consumer<String> progress) {
+    static TrainingData load(TrainConfig.Data data, Configuration conf, Consumer<String> progress) {
         DatasetLayout layout = data.name();
         Path dir = new Path(data.dir());
-        Configuration conf = new Configuration();
         List<Path> missing = missingFiles(layout, dir, conf);
         if (!missing.isEmpty()) {
             if (!DatasetFetcher.FETCHABLE.contains(layout)) {
