@@ -39,6 +39,11 @@ final class ConfigError extends RuntimeException {
         return origin;
     }
 
+    /** What is wrong with the value, without the origin and the key. */
+    String problem() {
+        return problem;
+    }
+
     /** The full key, {@code lockstep.train.batch-size}. */
     String key() {
         return key;

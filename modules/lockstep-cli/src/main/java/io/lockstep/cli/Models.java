@@ -6,6 +6,7 @@ import io.lockstep.zoo.Mlp;
 import io.lockstep.zoo.ResNet20;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -24,7 +25,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * The networks {@code lockstep.model} names, from the zoo, built for a dataset's image geometry and initialized with
  * {@code lockstep.seed}: {@link LeNet5} (28x28 grey images, flat rows of features), {@link Mlp} (784 - 256 - 128 -
  * classes for 28x28 images; any image size, flattened) and {@link ResNet20} (a {@link ComputationGraph} for 32x32
- * colour images, NCHW features).
+ * colour images, NCHW features); or the user's own DL4J configuration ({@link ModelFile}).
  */
 final class Models {
     private Models() {
@@ -35,11 +36,14 @@ final class Models {
      *
      * @throws ConfigError at {@code lockstep.model} when the network cannot take the dataset's images
      */
-    static Model build(TrainConfig config, LabeledImages data) {
+    static Model build(TrainConfig config, LabeledImages data, Configuration hadoop) {
+        if (config.model().file() != null) {
+            return ModelFile.build(config, data, hadoop);
+        }
         IUpdater updater = Optimizers.updater(config.optimizer(), config.train().batchSize());
         DataType type = config.dtype().dataType();
         List<Regularization> weightDecay = Optimizers.weightRegularization(config.optimizer());
-        return switch (config.model()) {
+        return switch (config.model().zoo()) {
             case LENET5_BN -> {
                 requireImages(config, data, 1, 28);
                 yield network(LeNet5.configuration(config.seed(), type, updater, data.numClasses()), weightDecay);
@@ -61,25 +65,29 @@ final class Models {
         }
     }
 
-    private static MultiLayerNetwork network(MultiLayerConfiguration configuration, List<Regularization> weightDecay) {
+    static MultiLayerNetwork network(MultiLayerConfiguration configuration, List<Regularization> weightDecay) {
         applyWeightDecay(configuration.getConfs().stream().map(NeuralNetConfiguration::getLayer), weightDecay);
         MultiLayerNetwork network = new MultiLayerNetwork(configuration);
         network.init();
         return network;
     }
 
-    private static ComputationGraph graph(ComputationGraphConfiguration configuration,
-                                          List<Regularization> weightDecay) {
-        applyWeightDecay(configuration.getVertices().values().stream()
-                .filter(LayerVertex.class::isInstance)
-                .map(vertex -> ((LayerVertex) vertex).getLayerConf().getLayer()), weightDecay);
+    static ComputationGraph graph(ComputationGraphConfiguration configuration, List<Regularization> weightDecay) {
+        applyWeightDecay(layerConfigurations(configuration).map(NeuralNetConfiguration::getLayer), weightDecay);
         ComputationGraph graph = new ComputationGraph(configuration);
         graph.init();
         return graph;
     }
 
+    /** The configurations of a graph's layers. */
+    static Stream<NeuralNetConfiguration> layerConfigurations(ComputationGraphConfiguration configuration) {
+        return configuration.getVertices().values().stream()
+                .filter(LayerVertex.class::isInstance)
+                .map(vertex -> ((LayerVertex) vertex).getLayerConf());
+    }
+
     /** Sets the weight regularization of every convolution and dense layer (batch norm keeps none). */
-    private static void applyWeightDecay(Stream<Layer> layers, List<Regularization> regularization) {
+    static void applyWeightDecay(Stream<Layer> layers, List<Regularization> regularization) {
         if (regularization.isEmpty()) {
             return;
         }

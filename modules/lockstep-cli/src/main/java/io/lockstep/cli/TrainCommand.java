@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
@@ -86,9 +87,9 @@ final class TrainCommand {
             Path runDir = resume ? RunDirectory.existing(Path.of(config.runDir())).path()
                     : RunDirectory.plan(Path.of(config.runDir()));
             Checkpoint checkpoint = resume ? latestCheckpoint(configFile, config, runDir) : null;
-            TrainingData data = TrainingData.load(config.data(), HadoopSettings.of(config.spark()),
-                    message -> out.println("lockstep: " + message));
-            Model network = checkpoint != null ? checkpoint.model() : Models.build(config, data.train());
+            Configuration hadoop = HadoopSettings.of(config.spark());
+            TrainingData data = TrainingData.load(config.data(), hadoop, message -> out.println("lockstep: " + message));
+            Model network = checkpoint != null ? checkpoint.model() : Models.build(config, data.train(), hadoop);
             int stepsPerEpoch = stepsPerEpoch(config, data.train());
             long totalSteps = (long) stepsPerEpoch * config.train().epochs();
             if (config.train().maxSteps() > 0) {

@@ -45,7 +45,7 @@ import java.util.Objects;
  */
 record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, Duration roundTimeout,
                           long seed, Precision dtype, Train train, SyncMode batchNormSync, Clip clip,
-                          Guard guard, Optimizer optimizer, Data data, ModelName model, Checkpoint checkpoint) {
+                          Guard guard, Optimizer optimizer, Data data, ModelSpec model, Checkpoint checkpoint) {
 
     static final String RUN_DIR = "lockstep.run-dir";
     static final String SPARK_MASTER = "lockstep.spark.master";
@@ -298,7 +298,7 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
                 new Data(read.choice(DATA_NAME, DATASETS, DatasetLayout::id), read.string(DATA_DIR),
                         read.bool(DATA_FETCH),
                         read.choice(DATA_AUGMENTATION, AugmentationName.values(), AugmentationName::spelling)),
-                read.choice(MODEL, ModelName.values(), ModelName::spelling),
+                model(read),
                 new Checkpoint(read.string(CHECKPOINT_DIR), read.longInteger(CHECKPOINT_EVERY_STEPS),
                         read.integer(CHECKPOINT_KEEP)));
     }
@@ -383,6 +383,20 @@ record TrainConfig(String runDir, Spark spark, int workers, int threadsPerTask, 
     /** A duration as HOCON reads it back exactly: whole seconds as {@code 30s}, anything else in nanoseconds. */
     private static String durationText(Duration duration) {
         return duration.getNano() == 0 ? duration.getSeconds() + "s" : duration.toNanos() + "ns";
+    }
+
+    /** A zoo network's name, or a path ending in {@value ModelSpec#JSON_SUFFIX}. */
+    private static ModelSpec model(ConfigReader read) {
+        String text = read.string(MODEL);
+        if (text.endsWith(ModelSpec.JSON_SUFFIX)) {
+            return ModelSpec.file(text);
+        }
+        try {
+            return ModelSpec.zoo(read.choice(MODEL, ModelName.values(), ModelName::spelling));
+        } catch (ConfigError e) {
+            throw new ConfigError(MODEL, e.problem() + " (or a DL4J network configuration file ending in "
+                    + ModelSpec.JSON_SUFFIX + ")");
+        }
     }
 
     /** The step schedule's epochs (needed by it, meaningless to the others) and its factor. */

@@ -14,6 +14,7 @@ import io.lockstep.step.LearningRateSchedule;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
@@ -91,7 +92,7 @@ class ModelsTest {
 
     @Test
     void weightDecayReachesWeightsOnlyNotBatchNormOrBiases() {
-        MultiLayerNetwork network = (MultiLayerNetwork) Models.build(
+        MultiLayerNetwork network = (MultiLayerNetwork) build(
                 config(ModelName.LENET5_BN, optimizer(OptimizerName.ADAMW, null, 1e-4)), IMAGES);
         int decayed = 0;
         for (NeuralNetConfiguration layer : network.getLayerWiseConfigurations().getConfs()) {
@@ -109,17 +110,17 @@ class ModelsTest {
 
     @Test
     void networksForTheConfiguredTypeAndSeed() {
-        MultiLayerNetwork mlp = (MultiLayerNetwork) Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)),
-                IMAGES);
+        Model model = build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
+        MultiLayerNetwork mlp = assertInstanceOf(MultiLayerNetwork.class, model);
         assertEquals(DataType.DOUBLE, mlp.params().dataType());
         assertInstanceOf(Sgd.class, mlp.getLayerWiseConfigurations().getConf(0).getLayer().getUpdaterByParam("W"));
-        Model again = Models.build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
+        Model again = build(config(ModelName.MLP, optimizer(OptimizerName.SGD, null, 0)), IMAGES);
         assertEquals(mlp.params(), again.params(), "same seed, same initial weights");
     }
 
     @Test
     void resNet20IsAGraphForColourImagesWithWeightDecayOnItsWeights() {
-        Model model = Models.build(config(ModelName.RESNET20_BN, optimizer(OptimizerName.NESTEROV, 0.9, 5e-4)),
+        Model model = build(config(ModelName.RESNET20_BN, optimizer(OptimizerName.NESTEROV, 0.9, 5e-4)),
                 COLOUR_IMAGES);
         ComputationGraph graph = assertInstanceOf(ComputationGraph.class, model);
         int decayed = 0;
@@ -138,11 +139,15 @@ class ModelsTest {
     @Test
     void aNetworkRefusesImagesOfTheWrongShapeNamingTheModelKey() {
         ConfigError e = assertThrows(ConfigError.class,
-                () -> Models.build(config(ModelName.RESNET20_BN, optimizer(OptimizerName.SGD, null, 0)), IMAGES));
+                () -> build(config(ModelName.RESNET20_BN, optimizer(OptimizerName.SGD, null, 0)), IMAGES));
         assertEquals(TrainConfig.MODEL, e.key());
         assertTrue(e.getMessage().contains("resnet20-bn takes 3x32x32 images"), e.getMessage());
         assertThrows(ConfigError.class,
-                () -> Models.build(config(ModelName.LENET5_BN, optimizer(OptimizerName.SGD, null, 0)), COLOUR_IMAGES));
+                () -> build(config(ModelName.LENET5_BN, optimizer(OptimizerName.SGD, null, 0)), COLOUR_IMAGES));
+    }
+
+    private static Model build(TrainConfig config, LabeledImages images) {
+        return Models.build(config, images, new Configuration());
     }
 
     private static TrainConfig.Optimizer optimizer(OptimizerName name, Double momentum, double weightDecay) {
@@ -153,7 +158,8 @@ class ModelsTest {
         return new TrainConfig("runs/x", new TrainConfig.Spark("local[2]", Map.of()), 2, 0, Duration.ofMinutes(1), 3,
                 Precision.DOUBLE, new TrainConfig.Train(2, 1, 0), SyncMode.EXACT,
                 new TrainConfig.Clip(0, 0, 0, NonFinitePolicy.SKIP), new TrainConfig.Guard(10, 20, 0.5, 10), optimizer,
-                new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/x", false, TrainConfig.AugmentationName.NONE), model,
+                new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/x", false, TrainConfig.AugmentationName.NONE),
+                ModelSpec.zoo(model),
                 new TrainConfig.Checkpoint("{run-dir}/checkpoints", 0, 1));
     }
 }

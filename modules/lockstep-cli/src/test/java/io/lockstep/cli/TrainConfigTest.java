@@ -35,7 +35,7 @@ class TrainConfigTest {
             new TrainConfig.Optimizer(OptimizerName.NESTEROV, 0.05, TrainConfig.Schedule.STEP, 50, 0.8, 5e-4,
                     List.of(3L, 6L), 0.2, true),
             new TrainConfig.Data(DatasetLayout.CIFAR10, "hdfs://nn:8020/data/cifar", false,
-                    TrainConfig.AugmentationName.CROP_FLIP), ModelName.RESNET20_BN,
+                    TrainConfig.AugmentationName.CROP_FLIP), ModelSpec.zoo(ModelName.RESNET20_BN),
             new TrainConfig.Checkpoint("hdfs://nn:8020/checkpoints/run-7", 100, 5));
 
     @Test
@@ -69,7 +69,7 @@ class TrainConfigTest {
         assertEquals(TrainConfig.Optimizer.of(OptimizerName.ADAM, 1e-3, null, 0), defaults.optimizer());
         assertEquals(new TrainConfig.Data(DatasetLayout.FASHION_MNIST, "data/fashion-mnist", true,
                 TrainConfig.AugmentationName.NONE), defaults.data());
-        assertEquals(ModelName.LENET5_BN, defaults.model());
+        assertEquals(ModelSpec.zoo(ModelName.LENET5_BN), defaults.model());
         assertEquals(new TrainConfig.Checkpoint("{run-dir}/checkpoints", 500, 3), defaults.checkpoint());
         assertEquals("runs/job-2/checkpoints", defaults.checkpoint().directory("runs/job-2"));
     }
@@ -166,10 +166,10 @@ class TrainConfigTest {
         Path examples = Path.of("../../examples");
         TrainConfig lenet = ConfigLoader.load(examples.resolve("fashion-mnist-lenet.conf"), List.of()).config();
         assertEquals("runs/fashion-mnist-lenet", lenet.runDir());
-        assertEquals(ModelName.LENET5_BN, lenet.model());
+        assertEquals(ModelSpec.zoo(ModelName.LENET5_BN), lenet.model());
         assertEquals(TrainConfig.Schedule.COSINE, lenet.optimizer().schedule());
         TrainConfig mlp = ConfigLoader.load(examples.resolve("mnist-mlp.conf"), List.of()).config();
-        assertEquals(ModelName.MLP, mlp.model());
+        assertEquals(ModelSpec.zoo(ModelName.MLP), mlp.model());
         assertEquals(DatasetLayout.MNIST, mlp.data().name());
         assertEquals("data/mnist", mlp.data().dir());
     }

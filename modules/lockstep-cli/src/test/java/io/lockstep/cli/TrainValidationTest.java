@@ -214,6 +214,20 @@ class TrainValidationTest {
     }
 
     @Test
+    void unknownModelSaysAFileWouldDo() throws IOException {
+        assertInvalid(run("lockstep.model = lenet"), conf() + ": lockstep.model: must be one of lenet5-bn, mlp or"
+                + " resnet20-bn, got \"lenet\" (or a DL4J network configuration file ending in .json)");
+    }
+
+    @Test
+    void missingModelFile() throws IOException {
+        SyntheticImages.write(dataDir, 64, 16, 28, 1);
+        Path missing = tmp.resolve("nets/net.json");
+        assertInvalid(run("lockstep { data.fetch = false, model = \"" + missing + "\" }"),
+                conf() + ": lockstep.model: cannot read " + missing);
+    }
+
+    @Test
     void batchLargerThanTheTrainingSet() throws IOException {
         SyntheticImages.write(dataDir, 64, 16, 28, 1);
         assertInvalid(run("lockstep { data.fetch = false, train.batch-size = 128 }"),
