@@ -9,9 +9,9 @@ import io.lockstep.eval.Evaluator;
 import io.lockstep.model.Network;
 import io.lockstep.runner.InProcessTrainer;
 import io.lockstep.spark.LocalSpark;
+import io.lockstep.testing.RandomImages;
 import io.lockstep.step.ClippingConfig;
 import io.lockstep.zoo.LeNet5;
-import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -22,14 +22,7 @@ class SparkEvaluatorTest {
 
     @Test
     void distributedConfusionMatrixEqualsTheSingleJvmOne() {
-        Random random = new Random(8);
-        byte[] pixels = new byte[300 * 784];
-        byte[] labels = new byte[300];
-        random.nextBytes(pixels);
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = (byte) random.nextInt(10);
-        }
-        LabeledImages images = LabeledImages.of(pixels, labels, 10, 1, 28, 28);
+        LabeledImages images = RandomImages.of(300, 8);
         MultiLayerNetwork net = new MultiLayerNetwork(LeNet5.configuration(4, DataType.FLOAT, new Adam(1e-2), 10));
         net.init();
         // a few steps, so that the running statistics (used in inference) are not the initial ones

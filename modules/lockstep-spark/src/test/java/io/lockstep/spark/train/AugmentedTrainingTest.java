@@ -10,11 +10,11 @@ import io.lockstep.data.ChannelNormalization;
 import io.lockstep.data.LabeledImages;
 import io.lockstep.data.LabeledImages.FeatureShape;
 import io.lockstep.spark.LocalSpark;
+import io.lockstep.testing.RandomImages;
 import io.lockstep.zoo.LeNet5;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -33,20 +33,9 @@ class AugmentedTrainingTest {
     private static final ChannelNormalization NORMALIZATION =
             new ChannelNormalization(new double[] {0.5}, new double[] {0.25});
 
-    private static LabeledImages data() {
-        Random random = new Random(5);
-        byte[] pixels = new byte[64 * 784];
-        byte[] labels = new byte[64];
-        random.nextBytes(pixels);
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = (byte) random.nextInt(10);
-        }
-        return LabeledImages.of(pixels, labels, 10, 1, 28, 28);
-    }
-
     @Test
     void aBatchIsTheAugmentationOfItsExamplesInItsEpoch() {
-        LabeledImages images = data();
+        LabeledImages images = RandomImages.of(64, 5);
         FeatureShape shape = FeatureShape.FLAT;
         ImageShard shard = new ImageShard(images, shape, NORMALIZATION, AUGMENTATION, SEED);
         int[] indices = {5, 0, 63, 5};
@@ -66,7 +55,7 @@ class AugmentedTrainingTest {
     @Test
     void anAugmentedRunResumedFromTheMiddleMatchesItUninterrupted(@TempDir java.nio.file.Path dir) throws IOException {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(LocalSpark.context());
-        LabeledImages data = data();
+        LabeledImages data = RandomImages.of(64, 5);
         MultiLayerNetwork uninterrupted = fresh();
         SparkTrainer.train(sc, uninterrupted, data, NORMALIZATION, AUGMENTATION, options(TOTAL_STEPS), null, null, null);
         MultiLayerNetwork plain = fresh();

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.data.LabeledImages;
 import io.lockstep.spark.LocalSpark;
+import io.lockstep.testing.RandomImages;
 import io.lockstep.step.ClippingConfig;
 import io.lockstep.zoo.LeNet5;
-import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
@@ -37,14 +37,7 @@ class SparkTrainerRecoveryTest {
 
     @Test
     void aTaskKilledMidSegmentFinishesBitIdenticalToAnUninterruptedRun() {
-        Random random = new Random(5);
-        byte[] pixels = new byte[96 * 784];
-        byte[] labels = new byte[96];
-        random.nextBytes(pixels);
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = (byte) random.nextInt(10);
-        }
-        LabeledImages data = LabeledImages.of(pixels, labels, 10, 1, 28, 28);
+        LabeledImages data = RandomImages.of(96, 5);
 
         float[] uninterrupted = train(data);
         System.setProperty(FaultInjection.STEP_PROPERTY, "3");

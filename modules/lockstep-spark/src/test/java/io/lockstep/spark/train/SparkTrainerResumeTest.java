@@ -10,6 +10,7 @@ import io.lockstep.data.LabeledImages;
 import io.lockstep.data.Split;
 import io.lockstep.data.TestFiles;
 import io.lockstep.spark.LocalSpark;
+import io.lockstep.testing.RandomImages;
 import io.lockstep.step.ClippingConfig;
 import io.lockstep.testing.MiniHdfs;
 import io.lockstep.zoo.LeNet5;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -40,17 +40,6 @@ import org.nd4j.linalg.learning.config.Adam;
 class SparkTrainerResumeTest {
     private static final int TOTAL_STEPS = 12;
 
-    private static LabeledImages data() {
-        Random random = new Random(6);
-        byte[] pixels = new byte[64 * 784];
-        byte[] labels = new byte[64];
-        random.nextBytes(pixels);
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = (byte) random.nextInt(10);
-        }
-        return LabeledImages.of(pixels, labels, 10, 1, 28, 28);
-    }
-
     private static TrainingOptions options(long maxSteps) {
         // 64 examples, batch 16: 4 steps per epoch, so the stop at step 6 falls in the middle of epoch 1
         return TrainingOptions.of(2, 16, 3).withSeed(31).withMaxSteps(maxSteps)
@@ -67,15 +56,17 @@ class SparkTrainerResumeTest {
     @EnumSource(value = DataType.class, names = {"FLOAT", "DOUBLE"})
     void resumingFromTheMiddleCheckpointGivesBitIdenticalParameters(DataType dataType, @TempDir java.nio.file.Path dir)
             throws IOException {
-        assertResumeIsBitIdentical(data(), new CheckpointStore(new Path(dir.toUri()), new Configuration(), 2), dataType);
+        CheckpointStore store = new CheckpointStore(new Path(dir.toUri()), new Configuration(), 2);
+        assertResumeIsBitIdentical(RandomImages.of(64, 6), store, dataType);
     }
 
     @Test
     void withTheDataAndTheCheckpointsOnHdfsResumingGivesBitIdenticalParameters() throws IOException {
         Path dataDir = MiniHdfs.path("/resume-test/fashion-mnist");
-        putAsIdx(data(), dataDir);
+        LabeledImages written = RandomImages.of(64, 6);
+        putAsIdx(written, dataDir);
         LabeledImages read = DatasetLayout.FASHION_MNIST.load(dataDir, Split.TRAIN, MiniHdfs.conf());
-        assertEquals(data(), read, "the training split read back from " + dataDir);
+        assertEquals(written, read, "the training split read back from " + dataDir);
 
         CheckpointStore store = new CheckpointStore(MiniHdfs.path("/resume-test/checkpoints"), MiniHdfs.conf(), 2);
         assertResumeIsBitIdentical(read, store, DataType.FLOAT);
