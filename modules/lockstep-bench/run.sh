@@ -37,7 +37,10 @@ if [ ! -f "$classpath_file" ] || [ -n "$(find "$root/pom.xml" "$root/modules/loc
   (cd "$root" && mvn "${mvn_flags[@]}" -q dependency:build-classpath -pl modules/lockstep-bench \
        -Dmdep.includeScope=compile -Dmdep.outputFile="$state/deps" >>"$state/build.log" 2>&1) \
     || { echo "run.sh: could not resolve the classpath, see $state/build.log" >&2; exit 1; }
-  echo "$module/target/classes:$(cat "$state/deps")" >"$classpath_file"
+  # Lockstep's own modules from this checkout's build, not from the local Maven repository (which other
+  # checkouts install into as well).
+  echo "$module/target/classes:$(sed -E "s#[^:]*/io/lockstep/(lockstep-[a-z0-9-]+)/[^/:]+/[^/:]+\.jar#$root/modules/\1/target/classes#g" \
+    "$state/deps")" >"$classpath_file"
 fi
 
 cd "$root"
