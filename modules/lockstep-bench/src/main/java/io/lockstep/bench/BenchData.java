@@ -22,21 +22,35 @@ record BenchData(LabeledImages images, ChannelNormalization normalization, Strin
     private static final int SYNTHETIC_COUNT = 60_000;
 
     static BenchData load(Path dir, boolean fetch, Consumer<String> progress) {
-        DatasetLayout layout = DatasetLayout.FASHION_MNIST;
-        if (!present(dir) && fetch) {
-            try {
-                new DatasetFetcher(progress).fetch(layout.id(), dir);
-            } catch (RuntimeException e) {
-                progress.accept("could not fetch Fashion-MNIST (" + e.getMessage() + "); using synthetic images");
-            }
-        }
-        if (present(dir)) {
-            LabeledImages train = layout.load(new org.apache.hadoop.fs.Path(dir.toAbsolutePath().toUri()), Split.TRAIN,
-                    new Configuration());
-            return new BenchData(train, layout.normalization(),
+        if (ensurePresent(dir, fetch, progress)) {
+            LabeledImages train = read(dir, Split.TRAIN);
+            return new BenchData(train, DatasetLayout.FASHION_MNIST.normalization(),
                     "Fashion-MNIST train, " + train.count() + " real images, from " + dir);
         }
         return synthetic();
+    }
+
+    /** Whether Fashion-MNIST is in {@code dir}, after fetching it there first when it is missing and allowed. */
+    static boolean ensurePresent(Path dir, boolean fetch, Consumer<String> progress) {
+        if (!present(dir) && fetch) {
+            try {
+                new DatasetFetcher(progress).fetch(DatasetLayout.FASHION_MNIST.id(), dir);
+            } catch (RuntimeException e) {
+                progress.accept("could not fetch Fashion-MNIST (" + e.getMessage() + ")");
+            }
+        }
+        return present(dir);
+    }
+
+    /** One split of Fashion-MNIST from {@code dir}, read with the project's IDX reader. */
+    static LabeledImages read(Path dir, Split split) {
+        return DatasetLayout.FASHION_MNIST.load(hadoopPath(dir), split, new Configuration());
+    }
+
+    /** The files of one split (images, then labels), as the IDX reader would read them. */
+    static List<String> files(Path dir, Split split) {
+        return DatasetLayout.FASHION_MNIST.files(hadoopPath(dir), split, new Configuration()).stream()
+                .map(path -> Path.of(path.toUri()).toString()).toList();
     }
 
     static BenchData synthetic() {
@@ -51,8 +65,13 @@ record BenchData(LabeledImages images, ChannelNormalization normalization, Strin
                 "SYNTHETIC: " + SYNTHETIC_COUNT + " images of random bytes (no Fashion-MNIST found)");
     }
 
+    private static org.apache.hadoop.fs.Path hadoopPath(Path dir) {
+        return new org.apache.hadoop.fs.Path(dir.toAbsolutePath().toUri());
+    }
+
     private static boolean present(Path dir) {
-        return List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte").stream()
+        return List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                        "t10k-labels-idx1-ubyte").stream()
                 .allMatch(name -> Files.isRegularFile(dir.resolve(name + ".gz")) || Files.isRegularFile(dir.resolve(name)));
     }
 }

@@ -76,36 +76,20 @@ record BenchmarkOptions(int steps, int warmup, int rounds, int profileSteps, int
             }
             String value = args[++i];
             switch (flag) {
-                case "--steps" -> steps = integer(flag, value);
-                case "--warmup" -> warmup = integer(flag, value);
-                case "--rounds" -> rounds = integer(flag, value);
-                case "--profile-steps" -> profileSteps = integer(flag, value);
-                case "--workers" -> workers = integer(flag, value);
-                case "--batch" -> globalBatch = integer(flag, value);
+                case "--steps" -> steps = OptionValues.integer(flag, value);
+                case "--warmup" -> warmup = OptionValues.integer(flag, value);
+                case "--rounds" -> rounds = OptionValues.integer(flag, value);
+                case "--profile-steps" -> profileSteps = OptionValues.integer(flag, value);
+                case "--workers" -> workers = OptionValues.integer(flag, value);
+                case "--batch" -> globalBatch = OptionValues.integer(flag, value);
                 case "--data" -> dataDir = Path.of(value);
                 case "--profile" -> profile = profile(value);
-                case "--seed" -> seed = longValue(flag, value);
+                case "--seed" -> seed = OptionValues.longValue(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
         }
         return new BenchmarkOptions(steps, warmup, rounds, profileSteps, workers, globalBatch, dataDir, fetch, profile,
                 seed);
-    }
-
-    private static int integer(String flag, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " takes an integer, got '" + value + "'");
-        }
-    }
-
-    private static long longValue(String flag, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(flag + " takes an integer, got '" + value + "'");
-        }
     }
 
     private static Profile profile(String value) {

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * How much of the machine other processes took while something was measured: busy CPU time of the whole machine
- * ({@code /proc/stat}) less this JVM's own ({@code /proc/self/stat}), as a share of all cores' time. A benchmark
+ * ({@code /proc/stat}) less this JVM's own and that of the child processes it has waited for ({@code /proc/self/stat}:
+ * a benchmark's Python side is not "other"), as a share of all cores' time. A benchmark
  * on a machine that others use (a test suite, a training run) measures them too; the report says so. Linux only;
  * elsewhere the share is unknown (NaN).
  */
@@ -42,7 +43,7 @@ final class CpuMeter {
         }
     }
 
-    /** {machine busy ticks, machine total ticks, this process's ticks}, or null where /proc is not there. */
+    /** {machine busy ticks, machine total ticks, this process's and its reaped children's ticks}, or null. */
     private static long[] read() {
         try {
             String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -58,8 +59,9 @@ final class CpuMeter {
             }
             String self = Files.readString(Path.of("/proc/self/stat"));
             String[] fields = self.substring(self.lastIndexOf(')') + 2).split(" ");
-            // fields from the state on: utime and stime are fields 14 and 15 of the file, 11 and 12 here
-            long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            // fields from the state on: utime, stime, cutime, cstime are fields 14 to 17 of the file, 11 to 14 here
+            long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]) + Long.parseLong(fields[13])
+                    + Long.parseLong(fields[14]);
             return new long[] {busy, total, own};
         } catch (IOException | RuntimeException e) {
             return null;

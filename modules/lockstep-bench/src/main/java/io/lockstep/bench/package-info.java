@@ -7,7 +7,12 @@
  * Lockstep misses its target, where a Lockstep step spends its time ({@link io.lockstep.bench.ProfiledRun}: the
  * worker and driver loops re-assembled from the same core classes, with a clock between every phase).
  *
- * <p>A benchmark is not a unit test: nothing here asserts a time. The only tests are of the statistics and the
- * argument parsing.
+ * <p>{@link io.lockstep.bench.PeerBenchmark} ({@code run.sh peers}) trains the same LeNet-5-BN on Fashion-MNIST with
+ * DL4J's {@code fit()}, Lockstep with W = 1 and 2, DL4J's ParameterAveragingTrainingMaster and PyTorch on the CPU (a
+ * Python script), one after the other under one {@link io.lockstep.bench.PeerProtocol}, and reports each one's
+ * training images/s and time to a test accuracy.
+ *
+ * <p>A benchmark is not a unit test: nothing here asserts a time. The only tests are of the statistics, the
+ * bookkeeping of the protocol and the argument parsing.
  */
 package io.lockstep.bench;
