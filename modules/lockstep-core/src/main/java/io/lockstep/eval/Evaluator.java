@@ -17,6 +17,7 @@ public final class Evaluator {
     public static ConfusionMatrix evaluate(Network network, LabeledImages images, FeatureShape shape,
                                            ChannelNormalization normalization) {
         ConfusionMatrix matrix = new ConfusionMatrix(images.numClasses());
+        network.useNativeKernels();
         DataType dataType = network.params().dataType();
         for (int start = 0; start < images.count(); start += BATCH) {
             int size = Math.min(BATCH, images.count() - start);

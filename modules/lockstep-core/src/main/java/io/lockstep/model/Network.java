@@ -98,6 +98,15 @@ public abstract class Network {
         return convolutional && !flatToCnn ? FeatureShape.NCHW : FeatureShape.FLAT;
     }
 
+    /**
+     * Lets the 2-d convolution and pooling layers run libnd4j's native kernels (oneDNN's, in ND4J's oneDNN build)
+     * in float, as {@link NativeLayerKernels} explains; returns this network.
+     */
+    public final Network useNativeKernels() {
+        NativeLayerKernels.install(layers(), params().dataType());
+        return this;
+    }
+
     /** The SyncBN layers, in forward order. */
     public final List<SyncBatchNormLayer> syncBatchNormLayers() {
         List<SyncBatchNormLayer> found = new ArrayList<>();

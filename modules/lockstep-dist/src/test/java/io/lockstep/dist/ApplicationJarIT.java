@@ -47,7 +47,7 @@ class ApplicationJarIT {
     void carriesNd4jWithItsLinuxNativesAndServiceFiles() throws IOException {
         try (JarFile jar = new JarFile(DistPaths.applicationJar().toFile())) {
             List<String> natives = jar.stream().map(ZipEntry::getName)
-                    .filter(name -> name.contains("/linux-x86_64/") && name.contains(".so")).toList();
+                    .filter(name -> name.contains("/linux-x86_64") && name.contains(".so")).toList();
             assertTrue(natives.stream().anyMatch(n -> n.endsWith("/libjnind4jcpu.so")), "ND4J's JNI library: " + natives);
             assertTrue(natives.stream().anyMatch(n -> n.endsWith("/libopenblas.so.0")), "OpenBLAS: " + natives);
             assertTrue(natives.stream().anyMatch(n -> n.endsWith("/libjnijavacpp.so")), "JavaCPP: " + natives);
