@@ -14,15 +14,7 @@ spark_conf_dir="${LOCKSTEP_SPARK_CONF_DIR:-$deploy_dir/conf}"
 cluster_dir_default="${LOCKSTEP_CLUSTER_DIR:-$root/run/standalone}"
 
 # Spark 3.5 on Java 17 (StorageUtils needs sun.nio.ch): the launcher's (bin/lockstep) list.
-java_opens=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-)
+mapfile -t java_opens < <(grep -v '^#' "$root/conf/jvm-opens")
 
 die() {
   echo "$(basename "$0"): $*" >&2

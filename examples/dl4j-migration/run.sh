@@ -13,15 +13,9 @@ state="$example/target/run"
 classpath_file="$state/classpath"
 mvn_flags=(-B -q -Dstyle.color=never --no-transfer-progress)
 
-# Spark 3.5 on Java 17: the opens it needs (sun.nio.ch is the one strictly needed).
-java_opts=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+# Spark 3.5 on Java 17 needs the opens of conf/jvm-opens.
+mapfile -t java_opts < <(grep -v '^#' "$root/conf/jvm-opens")
+java_opts+=(
   -Xmx${EXAMPLE_HEAP:-6g}
 )
 

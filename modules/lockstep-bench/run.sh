@@ -17,15 +17,9 @@ state="$module/target/bench"
 classpath_file="$state/classpath"
 mvn_flags=(-B -Dstyle.color=never --no-transfer-progress)
 
-# The launcher's (bin/lockstep) JVM flags: Spark 3.5 on Java 17 needs these opens.
-java_opts=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+# The launcher's (bin/lockstep) JVM flags: Spark 3.5 on Java 17 needs the opens of conf/jvm-opens.
+mapfile -t java_opts < <(grep -v '^#' "$root/conf/jvm-opens")
+java_opts+=(
   -Xmx${LOCKSTEP_HEAP:-6g}
 )
 
