@@ -1,5 +1,6 @@
 package io.lockstep.nn;
 
+import io.lockstep.math.ArrayElements;
 import io.lockstep.math.Moments;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -12,10 +13,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.factory.Nd4j;
 
 import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.BETA;
@@ -52,8 +49,9 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
     private transient BatchNormSync sync;
 
     // Forward-pass state that the backward pass of the same step needs.
-    private INDArray xHat;
+    private INDArray centered;
     private double[] inverseStd;
+    private double[] offset;
     private Moments normalizedWith;
 
     public SyncBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -83,29 +81,32 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        INDArray x = input.castTo(dataType);
+        INDArray x = ArrayElements.dense(input.castTo(dataType));
         ChannelLayout layout = ChannelLayout.of(x, layerConf().getCnn2DFormat(), layerConf().getNOut(), layerId());
-        return training ? normalizeForTraining(x, layout, workspaceMgr) : normalizeForInference(x, layout, workspaceMgr);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
+        if (training) {
+            normalizeForTraining(x, layout, out);
+        } else {
+            normalizeForInference(x, layout, out);
+        }
+        return out;
     }
 
-    private INDArray normalizeForTraining(INDArray x, ChannelLayout layout, LayerWorkspaceMgr workspaceMgr) {
+    private void normalizeForTraining(INDArray x, ChannelLayout layout, INDArray out) {
         // Phase 1, local moments around the shift s = first-pass mean: with d = x - s (exact in float when x
         // and s are within a factor of 2, Sterbenz), mean = s + sum(d) / n and M2 = sum(d^2) - sum(d)^2 / n.
-        INDArray shift = x.mean(layout.reduceDims);
-        INDArray centered;
+        double[] shift = layout.passes.mean(x);
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            centered = Nd4j.createUninitialized(dataType, x.shape(), x.ordering());
+            centered = Nd4j.createUninitialized(dataType, x.shape(), 'c');
         }
-        exec(new BroadcastSubOp(x, shift, centered, layout.channelDim));
-        double[] shiftValues = shift.toDoubleVector();
-        double[] sumD = centered.sum(layout.reduceDims).toDoubleVector();
-        double[] sumD2 = Nd4j.getExecutioner().exec(new SquaredNorm(centered, layout.reduceDims)).toDoubleVector();
+        double[] sumsOfD = layout.passes.center(x, shift, centered);
         long n = x.length() / layout.channels;
         double[] mean = new double[layout.channels];
         double[] m2 = new double[layout.channels];
         for (int c = 0; c < mean.length; c++) {
-            mean[c] = shiftValues[c] + sumD[c] / n;
-            m2[c] = Math.max(sumD2[c] - sumD[c] * sumD[c] / n, 0.0);
+            double sumD = sumsOfD[c];
+            mean[c] = shift[c] + sumD / n;
+            m2[c] = Math.max(sumsOfD[layout.channels + c] - sumD * sumD / n, 0.0);
         }
         Moments local = new Moments(n, mean, m2);
 
@@ -113,25 +114,25 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         normalizedWith = sync == null ? local : sync.forward(getIndex(), local);
 
         // Phase 3, normalize: x - mean = d - (mean - s), so the large shift never meets the small residual in
-        // float; x_hat = d * invStd - (mean - s) * invStd, in place in d.
+        // float: x_hat = d * invStd + offset with offset = -(mean - s) * invStd, and y = gamma * x_hat + beta in
+        // one pass. The backward pass recovers x_hat from d.
         double[] variance = normalizedWith.biasedVariance();
+        double[] gamma = channelParam(GAMMA).toDoubleVector();
+        double[] beta = channelParam(BETA).toDoubleVector();
         inverseStd = new double[layout.channels];
-        double[] offset = new double[layout.channels];
+        offset = new double[layout.channels];
+        double[] scale = new double[layout.channels];
+        double[] bias = new double[layout.channels];
         for (int c = 0; c < inverseStd.length; c++) {
             inverseStd[c] = 1.0 / Math.sqrt(variance[c] + layerConf().getEps());
-            offset[c] = -(normalizedWith.mean(c) - shiftValues[c]) * inverseStd[c];
+            offset[c] = -(normalizedWith.mean(c) - shift[c]) * inverseStd[c];
+            scale[c] = gamma[c] * inverseStd[c];
+            bias[c] = gamma[c] * offset[c] + beta[c];
         }
-        exec(new BroadcastMulOp(centered, vector(inverseStd), centered, layout.channelDim));
-        exec(new BroadcastAddOp(centered, vector(offset), centered, layout.channelDim));
-        xHat = centered;
-
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), x.ordering());
-        exec(new BroadcastMulOp(xHat, channelParam(GAMMA), out, layout.channelDim));
-        exec(new BroadcastAddOp(out, channelParam(BETA), out, layout.channelDim));
-        return out;
+        layout.passes.scaleAndShift(centered, scale, bias, out);
     }
 
-    private INDArray normalizeForInference(INDArray x, ChannelLayout layout, LayerWorkspaceMgr workspaceMgr) {
+    private void normalizeForInference(INDArray x, ChannelLayout layout, INDArray out) {
         // y = x * scale + bias with scale = gamma / sqrt(running var + eps), bias = beta - running mean * scale.
         double[] gamma = channelParam(GAMMA).toDoubleVector();
         double[] beta = channelParam(BETA).toDoubleVector();
@@ -143,46 +144,44 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
             scale[c] = gamma[c] / Math.sqrt(runningVar[c] + layerConf().getEps());
             bias[c] = beta[c] - runningMean[c] * scale[c];
         }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), x.ordering());
-        exec(new BroadcastMulOp(x, vector(scale), out, layout.channelDim));
-        exec(new BroadcastAddOp(out, vector(bias), out, layout.channelDim));
-        return out;
+        layout.passes.scaleAndShift(x, scale, bias, out);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (xHat == null) {
+        if (centered == null) {
             throw new IllegalStateException(layerId() + ": backward pass without a training forward pass");
         }
-        INDArray dy = epsilon.castTo(dataType);
+        INDArray dy = ArrayElements.dense(epsilon.castTo(dataType));
         ChannelLayout layout = ChannelLayout.of(dy, layerConf().getCnn2DFormat(), layerConf().getNOut(), layerId());
         int channels = layout.channels;
 
         // Local sums, packed # C, C -> 2C = [sum(dy)..., sum(dy * x_hat)...]; all-reduced in exact mode.
-        double[] localSums = new double[2 * channels];
-        System.arraycopy(dy.sum(layout.reduceDims).toDoubleVector(), 0, localSums, 0, channels);
-        System.arraycopy(dy.mul(xHat).sum(layout.reduceDims).toDoubleVector(), 0, localSums, channels, channels);
+        // sum(dy * x_hat) = invStd * sum(dy * d) + offset * sum(dy).
+        double[] localSums = layout.passes.sums(dy, centered);
+        for (int ch = 0; ch < channels; ch++) {
+            localSums[channels + ch] = inverseStd[ch] * localSums[channels + ch] + offset[ch] * localSums[ch];
+        }
         double[] sums = sync == null ? localSums : sync.backward(getIndex(), localSums);
 
-        // dx = a * dy + b * x_hat + c, per channel: a = gamma * invStd, b = -a * sum(dy * x_hat) / N,
-        // c = -a * sum(dy) / N, with N the count the forward pass normalized with.
+        // dx = a * dy + w * x_hat + k, per channel: a = gamma * invStd, w = -a * sum(dy * x_hat) / N,
+        // k = -a * sum(dy) / N, with N the count the forward pass normalized with; with x_hat = d * invStd + offset,
+        // dx = a * dy + (w * invStd) * d + (w * offset + k).
         double[] gamma = channelParam(GAMMA).toDoubleVector();
         double count = normalizedWith.count();
         double[] a = new double[channels];
-        double[] b = new double[channels];
-        double[] c = new double[channels];
+        double[] dWeight = new double[channels];
+        double[] constant = new double[channels];
         for (int ch = 0; ch < channels; ch++) {
             a[ch] = gamma[ch] * inverseStd[ch];
-            b[ch] = -a[ch] * sums[channels + ch] / count;
-            c[ch] = -a[ch] * sums[ch] / count;
+            double xHatWeight = -a[ch] * sums[channels + ch] / count;
+            dWeight[ch] = xHatWeight * inverseStd[ch];
+            constant[ch] = xHatWeight * offset[ch] - a[ch] * sums[ch] / count;
         }
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dy.shape(), dy.ordering());
-        exec(new BroadcastMulOp(dy, vector(a), dx, layout.channelDim));
-        exec(new BroadcastMulOp(xHat, vector(b), xHat, layout.channelDim));
-        dx.addi(xHat);
-        exec(new BroadcastAddOp(dx, vector(c), dx, layout.channelDim));
-        xHat = null;
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dy.shape(), 'c');
+        layout.passes.combine(dy, a, centered, dWeight, constant, dx);
+        centered = null;
 
         Gradient gradient = new DefaultGradient();
         setGradient(gradient, GAMMA, java.util.Arrays.copyOfRange(localSums, channels, 2 * channels));
@@ -209,34 +208,24 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         gradient.setGradientFor(key, view);
     }
 
-    private INDArray vector(double[] values) {
-        return Nd4j.createFromArray(values).castTo(dataType);
-    }
-
-    private static void exec(org.nd4j.linalg.api.ops.BroadcastOp op) {
-        Nd4j.getExecutioner().exec(op);
-    }
-
-    /** Which dimension holds the channels and which ones the statistics reduce over. */
+    /** How many channels the input has and where they lie in memory. */
     private static final class ChannelLayout {
-        final int channelDim;
-        final int[] reduceDims;
         final int channels;
+        final ChannelPasses passes;
 
-        private ChannelLayout(int channelDim, int[] reduceDims, int channels) {
-            this.channelDim = channelDim;
-            this.reduceDims = reduceDims;
+        private ChannelLayout(int channels, int run) {
             this.channels = channels;
+            this.passes = new ChannelPasses(channels, run);
         }
 
         static ChannelLayout of(INDArray x, CNN2DFormat format, long expectedChannels, String layerId) {
             ChannelLayout layout;
             if (x.rank() == 2) {
-                layout = new ChannelLayout(1, new int[] {0}, (int) x.size(1));
+                layout = new ChannelLayout((int) x.size(1), 1);
             } else if (x.rank() == 4 && format == CNN2DFormat.NHWC) {
-                layout = new ChannelLayout(3, new int[] {0, 1, 2}, (int) x.size(3));
+                layout = new ChannelLayout((int) x.size(3), 1);
             } else if (x.rank() == 4) {
-                layout = new ChannelLayout(1, new int[] {0, 2, 3}, (int) x.size(1));
+                layout = new ChannelLayout((int) x.size(1), (int) (x.size(2) * x.size(3)));
             } else {
                 throw new IllegalStateException(layerId + ": batch norm takes [N, C] or 4-d convolutional input, got rank "
                         + x.rank());

@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Computes a step's {@link StepDiagnostics} from the driver's flat gradient, update and parameters. */
 final class DiagnosticsRecorder {
@@ -51,11 +49,11 @@ final class DiagnosticsRecorder {
 
     /** Each layer's L2 norm; {@code total[0]} receives the sum of squares over all slots, in slot order. */
     private Map<String, Double> layerNorms(INDArray flat, double[] total) {
+        double[] slotSums = GradientClipper.sumsOfSquares(flat, trainable);
         Map<String, Double> sumsOfSquares = new LinkedHashMap<>();
-        for (Slot slot : trainable) {
-            double squares = Nd4j.getExecutioner().exec(new SquaredNorm(GradientClipper.view(flat, slot))).getDouble(0);
-            sumsOfSquares.merge(layerOf(slot), squares, Double::sum);
-            total[0] += squares;
+        for (int k = 0; k < slotSums.length; k++) {
+            sumsOfSquares.merge(layerOf(trainable.get(k)), slotSums[k], Double::sum);
+            total[0] += slotSums[k];
         }
         sumsOfSquares.replaceAll((layer, squares) -> Math.sqrt(squares));
         return sumsOfSquares;

@@ -1,5 +1,6 @@
 package io.lockstep.step;
 
+import io.lockstep.math.ArrayElements;
 import io.lockstep.model.Network;
 import io.lockstep.model.ParameterLayout;
 import io.lockstep.model.ParameterLayout.Slot;
@@ -36,6 +37,8 @@ public final class DriverStep {
     private final ExplosionGuard guard;
     private final DiagnosticsRecorder diagnostics;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+    private INDArray gradientViewsOf;
+    private Gradient gradientViews;
 
     /** A driver step without the explosion guard's spike detection. */
     public DriverStep(Network network, SyncMode mode, ClippingConfig clipping, LearningRateSchedule schedule) {
@@ -74,9 +77,7 @@ public final class DriverStep {
         }
         INDArray gradient = network.flattenedGradients();
         aggregate.sumGradientsInto(gradient);
-        for (Slot slot : dividedByBatch) {
-            GradientClipper.view(gradient, slot).divi(aggregate.exampleCount());
-        }
+        divideByExampleCount(gradient, aggregate.exampleCount());
         runningStatistics.writeUpdates(gradient, aggregate);
 
         double loss = aggregate.meanLoss();
@@ -123,12 +124,28 @@ public final class DriverStep {
                 learningRate, intervention, diagnostics.finish(update, network.params(), aggregate));
     }
 
-    /** DL4J's view of the flat gradient: the flat array itself (so the updater works in place) plus per-key views. */
-    private Gradient gradientOf(INDArray flat) {
-        Gradient gradient = new DefaultGradient(flat);
-        for (Slot slot : slots) {
-            gradient.setGradientFor(slot.key(), GradientClipper.view(flat, slot));
+    /** The slots DL4J would divide by the minibatch size, divided by the global example count. */
+    private void divideByExampleCount(INDArray gradient, long count) {
+        ArrayElements elements = ArrayElements.of(gradient);
+        for (Slot slot : dividedByBatch) {
+            for (int i = Math.toIntExact(slot.offset()); i < slot.end(); i++) {
+                elements.set(i, elements.get(i) / count);
+            }
         }
-        return gradient;
+    }
+
+    /**
+     * DL4J's view of the flat gradient: the flat array itself (so the updater works in place) plus per-key views;
+     * built once per flat array, since views cost more to create than the updater takes for a small network.
+     */
+    private Gradient gradientOf(INDArray flat) {
+        if (flat != gradientViewsOf) {
+            gradientViews = new DefaultGradient(flat);
+            for (Slot slot : slots) {
+                gradientViews.setGradientFor(slot.key(), GradientClipper.view(flat, slot));
+            }
+            gradientViewsOf = flat;
+        }
+        return gradientViews;
     }
 }

@@ -1,5 +1,6 @@
 package io.lockstep.step;
 
+import io.lockstep.math.ArrayElements;
 import java.io.Serializable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,16 +50,26 @@ public final class FlatVector implements Serializable {
         return vector.reshape(1, length());
     }
 
-    /** Copies these values into a vector of the same length (any shape, linear order). */
+    /** Copies these values into a dense array of the same length (any shape, linear order). */
     public void copyInto(INDArray target) {
         requireLength(target);
-        target.assign(toRowVector().reshape(target.shape()));
+        ArrayElements elements = ArrayElements.of(target);
+        for (int i = 0; i < elements.length(); i++) {
+            elements.set(i, get(i));
+        }
     }
 
-    /** target += this. */
+    /** target += this, for a dense target (in the target's precision, as ND4J's addi after a cast). */
     public void addTo(INDArray target) {
         requireLength(target);
-        target.addi(toRowVector().reshape(target.shape()).castTo(target.dataType()));
+        ArrayElements elements = ArrayElements.of(target);
+        for (int i = 0; i < elements.length(); i++) {
+            elements.set(i, elements.get(i) + elements.round(get(i)));
+        }
+    }
+
+    private double get(int i) {
+        return floats != null ? floats[i] : doubles[i];
     }
 
     private void requireLength(INDArray target) {

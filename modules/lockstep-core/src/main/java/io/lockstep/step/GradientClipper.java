@@ -1,11 +1,10 @@
 package io.lockstep.step;
 
+import io.lockstep.math.ArrayElements;
 import io.lockstep.model.ParameterLayout;
 import io.lockstep.model.ParameterLayout.Slot;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -70,10 +69,21 @@ public final class GradientClipper {
     /** L2 norm of all trainable gradients as one vector, accumulated in double. */
     public double globalNorm(INDArray gradient) {
         double sumOfSquares = 0;
-        for (Slot slot : trainable) {
-            sumOfSquares += Nd4j.getExecutioner().exec(new SquaredNorm(view(gradient, slot))).getDouble(0);
+        for (double slotSum : sumsOfSquares(gradient, trainable)) {
+            sumOfSquares += slotSum;
         }
         return Math.sqrt(sumOfSquares);
+    }
+
+    /** Each slot's sum of squares in a flat vector, accumulated in double, in one pass in plain Java. */
+    static double[] sumsOfSquares(INDArray flat, List<Slot> slots) {
+        ArrayElements elements = ArrayElements.of(ArrayElements.dense(flat));
+        double[] sums = new double[slots.size()];
+        for (int k = 0; k < sums.length; k++) {
+            Slot slot = slots.get(k);
+            sums[k] = elements.sumOfSquares(Math.toIntExact(slot.offset()), Math.toIntExact(slot.end()));
+        }
+        return sums;
     }
 
     /**

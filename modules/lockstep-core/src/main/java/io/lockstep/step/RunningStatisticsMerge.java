@@ -1,5 +1,6 @@
 package io.lockstep.step;
 
+import io.lockstep.math.ArrayElements;
 import io.lockstep.math.Moments;
 import io.lockstep.model.ParameterLayout.Slot;
 import io.lockstep.nn.RunningStatistics;
@@ -8,7 +9,6 @@ import io.lockstep.nn.SyncMode;
 import java.util.List;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Writes each SyncBN layer's running-statistics update into the gradient slots that DL4J's NoOp updater applies,
@@ -26,11 +26,14 @@ final class RunningStatisticsMerge {
     }
 
     void writeUpdates(INDArray gradient, StepAggregate aggregate) {
+        ArrayElements elements = ArrayElements.of(gradient);
         for (Slot slot : slots) {
             SyncBatchNormLayer layer = (SyncBatchNormLayer) slot.layer();
             boolean mean = slot.paramName().equals(BatchNormalizationParamInitializer.GLOBAL_MEAN);
             double[] update = update(layer, mean, aggregate.moments(layer.getIndex()));
-            GradientClipper.view(gradient, slot).assign(Nd4j.createFromArray(update).castTo(gradient.dataType()));
+            for (int c = 0; c < update.length; c++) {
+                elements.set(Math.toIntExact(slot.offset()) + c, update[c]);
+            }
         }
     }
 

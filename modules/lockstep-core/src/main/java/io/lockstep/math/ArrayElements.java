@@ -1,0 +1,121 @@
+package io.lockstep.math;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * The elements of a dense, c-ordered float or double array in their linear order, read and written as doubles
+ * straight in the array's memory: for loops in plain Java where a chain of ND4J ops would allocate, stride or make
+ * several passes.
+ */
+public abstract class ArrayElements {
+    private final int length;
+
+    private ArrayElements(long length) {
+        this.length = Math.toIntExact(length);
+    }
+
+    /**
+     * Whether the array's elements lie in its buffer from index 0 on, in c order (any order for a vector such as
+     * DL4J's flat [1, n] parameters): what {@link #of} takes.
+     */
+    public static boolean isDense(INDArray array) {
+        boolean linear = array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array)
+                || array.isVectorOrScalar() && array.elementWiseStride() == 1;
+        return array.offset() == 0 && linear;
+    }
+
+    /** The array itself when it is dense, otherwise a dense copy (for reading). */
+    public static INDArray dense(INDArray array) {
+        return isDense(array) ? array : array.dup('c');
+    }
+
+    public static ArrayElements of(INDArray array) {
+        if (!isDense(array)) {
+            throw new IllegalArgumentException("expected a dense c-ordered array or vector, got " + array.shapeInfoToString());
+        }
+        if (array.dataType() == DataType.FLOAT) {
+            return new Floats(array.data().asNioFloat(), array.length());
+        }
+        if (array.dataType() == DataType.DOUBLE) {
+            return new Doubles(array.data().asNioDouble(), array.length());
+        }
+        throw new IllegalArgumentException("expected a float or double array, got " + array.dataType());
+    }
+
+    public final int length() {
+        return length;
+    }
+
+    public abstract double get(int i);
+
+    /** Stores the value rounded to the array's precision and returns what was stored. */
+    public abstract double set(int i, double value);
+
+    /** The value rounded to the array's precision. */
+    public abstract double round(double value);
+
+    /** Sum of squares of elements [from, to), accumulated in double. */
+    public double sumOfSquares(int from, int to) {
+        double sum = 0;
+        for (int i = from; i < to; i++) {
+            double value = get(i);
+            sum += value * value;
+        }
+        return sum;
+    }
+
+    private static final class Floats extends ArrayElements {
+        private final FloatBuffer buffer;
+
+        Floats(FloatBuffer buffer, long length) {
+            super(length);
+            this.buffer = buffer;
+        }
+
+        @Override
+        public double get(int i) {
+            return buffer.get(i);
+        }
+
+        @Override
+        public double set(int i, double value) {
+            float stored = (float) value;
+            buffer.put(i, stored);
+            return stored;
+        }
+
+        @Override
+        public double round(double value) {
+            return (float) value;
+        }
+    }
+
+    private static final class Doubles extends ArrayElements {
+        private final DoubleBuffer buffer;
+
+        Doubles(DoubleBuffer buffer, long length) {
+            super(length);
+            this.buffer = buffer;
+        }
+
+        @Override
+        public double get(int i) {
+            return buffer.get(i);
+        }
+
+        @Override
+        public double set(int i, double value) {
+            buffer.put(i, value);
+            return value;
+        }
+
+        @Override
+        public double round(double value) {
+            return value;
+        }
+    }
+}
