@@ -6,7 +6,9 @@
 #   modules/lockstep-bench/run.sh peers [--max-epochs N] [--target A] [--eval-every STEPS] [--contenders LIST] [--help]
 #     the benchmark against the peers (issue 7): DL4J fit(), Lockstep W=1 and W=2, DL4J's
 #     ParameterAveragingTrainingMaster and PyTorch CPU, images/s and time to a test accuracy. PyTorch comes from
-#     Debian (deploy/install-bench-tools.sh installs it).
+#     Debian (deploy/install-bench-tools.sh installs it);
+#   modules/lockstep-bench/run.sh scaling [--workers W] [--steps N] [--rounds N] [--help]
+#     the scaling model (issue 7, docs/scaling.md): its constants measured, checked at W = 1..4, projected to W = 256.
 # Builds the modules it needs when a pom or source is newer than the last build. Run from anywhere; paths such as
 # --data are taken relative to the project root. LOCKSTEP_HEAP sets the heap (default 6g).
 set -euo pipefail
@@ -45,6 +47,9 @@ fi
 main=io.lockstep.bench.StepTimeBenchmark
 if [ "${1:-}" = peers ]; then
   main=io.lockstep.bench.PeerBenchmark
+  shift
+elif [ "${1:-}" = scaling ]; then
+  main=io.lockstep.bench.ScalingPoints
   shift
 fi
 cd "$root"

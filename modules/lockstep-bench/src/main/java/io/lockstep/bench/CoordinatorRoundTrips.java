@@ -159,7 +159,7 @@ final class CoordinatorRoundTrips {
         return Summary.ofNanos(nanos).median();
     }
 
-    private static byte[] serialized(Serializable message) {
+    static byte[] serialized(Serializable message) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(message);
@@ -169,7 +169,7 @@ final class CoordinatorRoundTrips {
         return bytes.toByteArray();
     }
 
-    private static Object deserialized(byte[] bytes) {
+    static Object deserialized(byte[] bytes) {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
             return in.readObject();
         } catch (IOException | ClassNotFoundException e) {

@@ -91,7 +91,7 @@ record IsolatedCosts(int localBatchSize, double localBatch, double aggregate, do
     }
 
     /** The median time of {@code work}, in ms; its result is only there so that the JIT cannot drop the work. */
-    private static double median(LongSupplier work) {
+    static double median(LongSupplier work) {
         long[] nanos = new long[50];
         long sink = 0;
         for (int i = -10; i < nanos.length; i++) {

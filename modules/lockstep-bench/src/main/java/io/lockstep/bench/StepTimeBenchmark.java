@@ -149,7 +149,7 @@ public final class StepTimeBenchmark {
         printOthers(meter);
     }
 
-    private static JavaSparkContext sparkContext(int workers) {
+    static JavaSparkContext sparkContext(int workers) {
         SparkConf conf = new SparkConf()
                 .setMaster("local[" + workers + "]")
                 .setAppName("lockstep-bench")

@@ -1,0 +1,524 @@
+package io.lockstep.bench;
+
+import io.lockstep.data.LabeledImages;
+import io.lockstep.zoo.Mlp;
+import io.lockstep.zoo.ResNet20;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * Issue 7's scaling model against this machine ({@code docs/scaling.md}). In one run it
+ * <ol>
+ *   <li>measures the model's constants one by one: a worker's compute against its local batch and threads
+ *       ({@link ComputeCost}: LeNet-5-BN, ResNet-20, a 4M-parameter MLP), the copies and Java serialization of a
+ *       parameter vector ({@link TransferCost}), the driver's step against W and P ({@link DriverStepCost}) and the
+ *       coordinator's round trip against W and the vector length ({@link CoordinatorRoundTrips}, Spark local[W]),
+ *       and fits them by least squares;</li>
+ *   <li>measures LeNet-5-BN's whole step with {@code SparkTrainer} at W = 1..max in Spark local mode, at one
+ *       global batch, {@link #REPEATS} times interleaved ({@link LockstepStepBenchmark}), and prints it beside the
+ *       model's prediction from the constants of step 1;</li>
+ *   <li>checks the serialization terms against the cross-JVM figures of {@code docs/benchmarks.md};</li>
+ *   <li>prints the model's projections to W = 256 workers and 100M parameters over 10 and 25 GbE, and where a
+ *       sharded reduce must replace the driver's.</li>
+ * </ol>
+ * Run it with {@code modules/lockstep-bench/run.sh scaling [options]}; {@code --help} lists the options.
+ */
+public final class ScalingPoints {
+    /** This benchmark's defaults, given before the user's arguments (a later option wins). */
+    private static final String[] DEFAULTS = {"--workers", "4", "--steps", "60", "--warmup", "10", "--rounds", "100"};
+    static final String USAGE = String.join("\n",
+            "usage: run.sh scaling [--workers W] [--steps N] [--warmup N] [--rounds N] [--batch B] [--data DIR]",
+            "                      [--no-fetch] [--seed S]",
+            "  --workers W  largest W of the Spark local-mode runs, from 1 (default 4)",
+            "  --steps N    timed steps of each end-to-end run (default 60), after --warmup N untimed ones (default 10)",
+            "  --rounds N   timed coordinator round trips of each kind, W and length (default 100)",
+            "  --batch B    global batch of the end-to-end runs (default 128)",
+            "  --data DIR   Fashion-MNIST directory (default data/fashion-mnist); fetched there if missing",
+            "  --no-fetch   do not fetch; use synthetic images if DIR has no Fashion-MNIST",
+            "  --seed S     seed of the networks and the data order (default 42)");
+    /** End-to-end runs of every W, interleaved (W = 1..max, then again), so that a burst of load hits a run, not a W. */
+    static final int REPEATS = 3;
+    /** Local batches of LeNet-5-BN's compute fit. */
+    private static final int[] COMPUTE_BATCHES = {16, 32, 64, 128};
+    /** Local batches of ResNet-20's compute (about 0.2-0.3 s per example on one thread here). */
+    private static final int[] RESNET_BATCHES = {4, 12};
+    /** C of the timed BN all-reduces: MOMENTS of 2C + 1 and SUM of 2C doubles. */
+    private static final int[] ROUND_CHANNELS = {16, 512, 8192};
+    private static final int[] DRIVER_WORKERS = {1, 2, 4, 8, 16};
+    /** docs/benchmarks.md, "The coordinator": a round of 2 ranks (256 doubles) between JVMs over loopback TCP. */
+    static final double CITED_CROSS_JVM_ROUND_MS = 1.25;
+    /** docs/benchmarks.md, "Across JVMs": the gradient step round of 2 executors, {floats each way, median ms}. */
+    private static final double[][] CITED_STEP_ROUNDS = {{431_080, 14.2}, {4_000_000, 87.1}};
+    /** docs/benchmarks.md, "The coordinator": an all-reduce of 431,080 doubles between 2 JVMs, 25-30 ms. */
+    private static final int CITED_LARGE_ROUND_VALUES = 431_080;
+    /** Assumed: a TCP round trip between two hosts of one rack, and the driver's RPC threads that deserialize. */
+    static final double RACK_RTT_MS = 0.1;
+    static final int DRIVER_IO_THREADS = 4;
+    /** The projections' workers: executors of 4 cores, one per host, 32 examples each per step. */
+    static final int PROJECTION_THREADS = 4;
+    static final int PROJECTION_LOCAL_BATCH = 32;
+    static final int[] PROJECTION_WORKERS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+    private static final double BUSY_SHARE = 0.05;
+
+    private final BenchmarkOptions options;
+    private final PrintStream out;
+    private final List<Double> busy = new ArrayList<>();
+
+    private ScalingPoints(BenchmarkOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkOptions options;
+        try {
+            if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+                System.out.println(USAGE);
+                return;
+            }
+            String[] all = Arrays.copyOf(DEFAULTS, DEFAULTS.length + args.length);
+            System.arraycopy(args, 0, all, DEFAULTS.length, args.length);
+            options = BenchmarkOptions.parse(all);
+        } catch (IllegalArgumentException e) {
+            System.err.println("ScalingPoints: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        new ScalingPoints(options, System.out).run();
+        // Spark's barrier-task timer is a non-daemon thread that outlives the SparkContext.
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        Locale.setDefault(Locale.ROOT);
+        long started = System.nanoTime();
+        int cores = Machine.cores();
+        out.println("== Lockstep scaling model (issue 7, docs/scaling.md): constants, W = 1.." + options.workers()
+                + " against the model, projections ==");
+        out.println("machine: " + Machine.describe());
+        out.printf("load average (1 min) at start: %.2f%n", CpuMeter.loadAverage());
+        BenchData data = BenchData.load(options.dataDir(), options.fetch(), message -> out.println("  " + message));
+        out.println("data: " + data.source());
+        StepTimeBenchmark.NetworkFacts lenet = StepTimeBenchmark.NetworkFacts.of(options.seed());
+        if (lenet.parameters() != ReferenceNetwork.LENET5_BN.parameters()) {
+            throw new IllegalStateException("LeNet-5-BN has " + lenet.parameters() + " parameters, the model's table "
+                    + ReferenceNetwork.LENET5_BN.parameters());
+        }
+        ComputeCost.Images fashion = new ComputeCost.Images(data.images(), data.normalization());
+        ComputeCost.Images cifarShaped = syntheticColourImages();
+
+        out.println();
+        out.println("1. constants, measured one by one (medians), then fitted");
+        Compute compute = measureCompute(fashion, cifarShaped, cores);
+        TransferCost transfer = measureTransfer();
+        double[] driver = measureDriverStep(fashion, cifarShaped);
+        List<Round> rounds = new ArrayList<>();
+        List<List<LockstepStepBenchmark.Result>> endToEnd = new ArrayList<>();
+        for (int w = 0; w < options.workers(); w++) {
+            endToEnd.add(new ArrayList<>());
+        }
+        out.println();
+        out.println("2. Spark local[W]: coordinator round trips (first pass), LeNet-5-BN steps with SparkTrainer ("
+                + REPEATS + " passes over W = 1.." + options.workers() + ", global batch " + options.globalBatch()
+                + ", " + options.steps() + " timed steps after " + options.warmup() + ")");
+        for (int pass = 0; pass < REPEATS; pass++) {
+            for (int w = 1; w <= options.workers(); w++) {
+                JavaSparkContext sc = StepTimeBenchmark.sparkContext(w);
+                try {
+                    if (pass == 0) {
+                        rounds.addAll(measureRounds(sc, w, lenet));
+                    }
+                    CpuMeter meter = CpuMeter.start();
+                    LockstepStepBenchmark.Result r = LockstepStepBenchmark.run(sc, data, w, options.globalBatch(),
+                            options.warmup(), options.steps(), options.seed());
+                    endToEnd.get(w - 1).add(r);
+                    out.printf("   pass %d, W=%d: step median %8.2f ms  p90 %8.2f ms  driver's part %6.2f ms%s%n",
+                            pass + 1, w, r.step().median(), r.step().p90(), r.driver().median(), others(meter));
+                } finally {
+                    sc.stop();
+                }
+            }
+        }
+        double[] round = fitRounds(rounds);
+        ScalingModel model = new ScalingModel(new ScalingModel.Costs(compute.efficiency, compute.coLocation, round[0],
+                round[1], round[2] * 1e6, transfer.messageMs(), transfer.copyNsPerValue(), driver[0], driver[1] * 1e6,
+                driver[2] * 1e6, transfer.serializeNsPerByte(), transfer.deserializeNsPerByte()));
+        ScalingModel.Workload lenetWork = ReferenceNetwork.LENET5_BN.measured(compute.lenetFixedMs,
+                compute.lenetPerExampleMs);
+        printConstants(model.costs(), compute);
+        printValidation(model, lenetWork, endToEnd, cores);
+        ScalingModel.Link loopback = crossJvmCheck(model);
+        printProjections(model, compute, loopback.latencyMs());
+        double worst = busy.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        if (worst > BUSY_SHARE) {
+            out.printf("WARNING: other processes took up to %.0f%% of the cores during a measurement: these figures"
+                    + " measure them too%n", 100 * worst);
+        }
+        out.printf("load average (1 min) at the end: %.2f; total benchmark time: %.0f s%n", CpuMeter.loadAverage(),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The compute constants: LeNet-5-BN's fit, threads, co-location; ResNet-20's and the MLP's per example. */
+    private record Compute(double lenetFixedMs, double lenetPerExampleMs, double efficiency, double coLocation,
+                           double resnetFixedMs, double resnetPerExampleMs, double mlpPerExampleMs) {
+    }
+
+    private Compute measureCompute(ComputeCost.Images fashion, ComputeCost.Images cifarShaped, int cores)
+            throws Exception {
+        Supplier<Model> lenet = () -> initialized(new MultiLayerNetwork(LeNet5Bn.lockstep(options.seed())));
+        CpuMeter meter = CpuMeter.start();
+        double[][] rows = new double[COMPUTE_BATCHES.length][];
+        double[] millis = new double[COMPUTE_BATCHES.length];
+        double atGlobalBatch = Double.NaN;
+        for (int i = 0; i < COMPUTE_BATCHES.length; i++) {
+            int n = COMPUTE_BATCHES[i];
+            millis[i] = ComputeCost.alone(lenet, fashion, n, 1, 10, 30).median();
+            rows[i] = new double[] {1, n};
+            if (n == options.globalBatch()) {
+                atGlobalBatch = millis[i];
+            }
+            out.printf("   LeNet-5-BN worker compute, batch %3d, 1 thread: %8.2f ms%n", n, millis[i]);
+        }
+        double[] fit = LeastSquares.costFit(rows, millis);
+        if (Double.isNaN(atGlobalBatch)) {
+            atGlobalBatch = fit[0] + fit[1] * options.globalBatch();
+        }
+        double onAllCores = ComputeCost.alone(lenet, fashion, options.globalBatch(), cores, 10, 30).median();
+        double efficiency = cores > 1 ? (atGlobalBatch / onAllCores - 1) / (cores - 1) : 0;
+        int shareOfBatch = (options.globalBatch() + cores - 1) / cores;
+        double alone = fit[0] + fit[1] * shareOfBatch;
+        double together = ComputeCost.together(lenet, fashion, shareOfBatch, cores, 10, 30).median();
+        out.printf("   LeNet-5-BN, batch %d on %d threads: %.2f ms (1 thread: %.2f ms); %d workers of batch %d at once,"
+                        + " 1 thread each: %.2f ms (alone, fitted: %.2f ms)%s%n", options.globalBatch(), cores, onAllCores,
+                atGlobalBatch, cores, shareOfBatch, together, alone, others(meter));
+
+        meter = CpuMeter.start();
+        Supplier<Model> resnet = () -> initialized(new ComputationGraph(
+                ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10)));
+        double resnetSmall = ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[0], 1, 1, 3).median();
+        double resnetLarge = ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[1], 1, 1, 3).median();
+        Supplier<Model> mlp = () -> initialized(new MultiLayerNetwork(Mlp.configuration(options.seed(), DataType.FLOAT,
+                new Adam(1e-3), Mlp.DEFAULT_INPUTS, ReferenceNetwork.MLP_4M_WIDTH, ReferenceNetwork.MLP_4M_WIDTH, 10)));
+        double mlp32 = ComputeCost.alone(mlp, fashion, 32, 1, 3, 10).median();
+        double mlp128 = ComputeCost.alone(mlp, fashion, 128, 1, 3, 10).median();
+        double resnetPerExample = (resnetLarge - resnetSmall) / (RESNET_BATCHES[1] - RESNET_BATCHES[0]);
+        double mlpPerExample = (mlp128 - mlp32) / 96;
+        out.printf("   ResNet-20 (synthetic 32x32x3), 1 thread: batch %d %.1f ms, batch %d %.1f ms -> %.2f ms per example"
+                        + " (%.2f GFLOP/s at 6 x %.1fM multiply-adds)%n", RESNET_BATCHES[0], resnetSmall,
+                RESNET_BATCHES[1], resnetLarge, resnetPerExample,
+                gflops(ReferenceNetwork.RESNET20, resnetPerExample), ReferenceNetwork.RESNET20.forwardMacs() / 1e6);
+        out.printf("   MLP 784-1700-1700-10, 1 thread: batch 32 %.1f ms, batch 128 %.1f ms -> %.3f ms per example"
+                        + " (%.2f GFLOP/s)%s%n", mlp32, mlp128, mlpPerExample,
+                gflops(ReferenceNetwork.MLP_4M, mlpPerExample), others(meter));
+        return new Compute(fit[0], fit[1], efficiency, together / alone,
+                Math.max(0, resnetSmall - RESNET_BATCHES[0] * resnetPerExample), resnetPerExample, mlpPerExample);
+    }
+
+    private TransferCost measureTransfer() {
+        CpuMeter meter = CpuMeter.start();
+        Nd4jThreads.use(1);
+        TransferCost t = TransferCost.measure(1_000_000, 4_000_000,
+                (int) (2 * ReferenceNetwork.LENET5_BN.bnChannels() + 1));
+        out.printf("   a worker's copies (FlatVector.of + copyInto): %.3f ns per value; Java serialization %.3f ns/byte,"
+                        + " deserialization %.3f ns/byte (float vectors of 1M and 4M); a SyncBN message of %d doubles"
+                        + " and its reply, both ways: %.3f ms%s%n", t.copyNsPerValue(), t.serializeNsPerByte(),
+                t.deserializeNsPerByte(), t.messageValues(), t.messageMs(), others(meter));
+        return t;
+    }
+
+    /** Fits driver step = d0 + dW * W * P + dP * P (ms) over the networks and W measured; returns {d0, dW, dP}. */
+    private double[] measureDriverStep(ComputeCost.Images fashion, ComputeCost.Images cifarShaped) {
+        CpuMeter meter = CpuMeter.start();
+        List<DriverStepCost.Point> points = new ArrayList<>();
+        points.addAll(DriverStepCost.measure("LeNet-5-BN",
+                () -> initialized(new MultiLayerNetwork(LeNet5Bn.lockstep(options.seed()))), fashion, DRIVER_WORKERS,
+                5, 30));
+        points.addAll(DriverStepCost.measure("ResNet-20", () -> initialized(new ComputationGraph(
+                ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10))), cifarShaped,
+                DRIVER_WORKERS, 3, 15));
+        for (int width : new int[] {700, ReferenceNetwork.MLP_4M_WIDTH}) {
+            points.addAll(DriverStepCost.measure("MLP 784-" + width + "-" + width + "-10",
+                    () -> initialized(new MultiLayerNetwork(Mlp.configuration(options.seed(), DataType.FLOAT,
+                            new Adam(1e-3), Mlp.DEFAULT_INPUTS, width, width, 10))), fashion, DRIVER_WORKERS, 2, 7));
+        }
+        double[][] rows = new double[points.size()][];
+        double[] millis = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            DriverStepCost.Point p = points.get(i);
+            rows[i] = new double[] {1, (double) p.workers() * p.parameters(), p.parameters()};
+            millis[i] = p.millis().median();
+        }
+        double[] fit = LeastSquares.costFit(rows, millis);
+        out.println("   driver step (StepAggregate.of, DriverStep.apply, FlatVector.of(params)), 1 thread, median ms:");
+        StringBuilder header = new StringBuilder(String.format("   %-24s %11s", "network", "P"));
+        for (int w : DRIVER_WORKERS) {
+            header.append(String.format(" %9s", "W=" + w));
+        }
+        out.println(header + "   (fit in brackets)");
+        for (int i = 0; i < points.size(); i += DRIVER_WORKERS.length) {
+            DriverStepCost.Point first = points.get(i);
+            StringBuilder line = new StringBuilder(String.format("   %-24s %,11d", first.network(), first.parameters()));
+            for (int j = 0; j < DRIVER_WORKERS.length; j++) {
+                line.append(String.format(" %9.2f", millis[i + j]));
+            }
+            line.append("   [");
+            for (int j = 0; j < DRIVER_WORKERS.length; j++) {
+                line.append(String.format(j == 0 ? "%.2f" : " %.2f",
+                        fit[0] + fit[1] * rows[i + j][1] + fit[2] * rows[i + j][2]));
+            }
+            out.println(line + "]");
+        }
+        out.println(" " + others(meter));
+        return fit;
+    }
+
+    /** One measured coordinator round: W ranks, values per rank, median ms. */
+    private record Round(int workers, int values, double millis) {
+    }
+
+    private List<Round> measureRounds(JavaSparkContext sc, int workers, StepTimeBenchmark.NetworkFacts lenet) {
+        CpuMeter meter = CpuMeter.start();
+        List<Round> rounds = new ArrayList<>();
+        StringBuilder line = new StringBuilder(String.format("   round trips, W=%d:", workers));
+        double stepRound = Double.NaN;
+        for (int c : ROUND_CHANNELS) {
+            CoordinatorRoundTrips.Result r = CoordinatorRoundTrips.run(sc, workers, c, lenet.bnChannels(),
+                    (int) lenet.parameters(), options.rounds());
+            rounds.add(new Round(workers, 2 * c + 1, r.bnForward().median()));
+            rounds.add(new Round(workers, 2 * c, r.bnBackward().median()));
+            line.append(String.format(" MOMENTS of %d %.3f ms, SUM of %d %.3f ms;", 2 * c + 1, r.bnForward().median(),
+                    2 * c, r.bnBackward().median()));
+            stepRound = r.step().median();
+        }
+        out.printf("%s step round (objects) %.3f ms%s%n", line, stepRound, others(meter));
+        return rounds;
+    }
+
+    /** Fits round = base + perRank * W + perValue * W * m (ms); returns {base, perRank, perValue}. */
+    private static double[] fitRounds(List<Round> rounds) {
+        double[][] rows = new double[rounds.size()][];
+        double[] millis = new double[rounds.size()];
+        for (int i = 0; i < rounds.size(); i++) {
+            Round r = rounds.get(i);
+            rows[i] = new double[] {1, r.workers(), (double) r.workers() * r.values()};
+            millis[i] = r.millis();
+        }
+        return LeastSquares.costFit(rows, millis);
+    }
+
+    private void printConstants(ScalingModel.Costs c, Compute compute) {
+        out.println();
+        out.println("3. fitted constants (docs/scaling.md, 'Constants')");
+        out.printf("   compute, LeNet-5-BN on 1 thread: %.3f ms + %.4f ms per example; thread efficiency e = %.3f;"
+                        + " co-location slowdown = %.3f%n", compute.lenetFixedMs, compute.lenetPerExampleMs,
+                c.parallelEfficiency(), c.coLocationSlowdown());
+        out.printf("   coordinator round (local mode): %.4f ms + %.4f ms per rank + %.3f ns per value and rank;"
+                        + " small message serialized both ways %.4f ms%n", c.roundBaseMs(), c.roundPerRankMs(),
+                c.roundNsPerValue(), c.messageMs());
+        out.printf("   driver step: %.3f ms + %.3f ns per value and rank + %.3f ns per parameter%n", c.driverFixedMs(),
+                c.driverNsPerRankValue(), c.driverNsPerValue());
+        out.printf("   worker copies %.3f ns per value; Java serialization %.3f ns/byte, deserialization %.3f ns/byte%n",
+                c.copyNsPerValue(), c.serializeNsPerByte(), c.deserializeNsPerByte());
+        out.printf("   constants: e=%.3f slowdown=%.3f roundBase=%.4fms roundPerRank=%.4fms roundPerValue=%.3fns"
+                        + " message=%.4fms copy=%.3fns/value driver=%.3fms+%.3fns*W*P+%.3fns*P ser=%.3fns/B de=%.3fns/B%n",
+                c.parallelEfficiency(), c.coLocationSlowdown(), c.roundBaseMs(), c.roundPerRankMs(), c.roundNsPerValue(),
+                c.messageMs(), c.copyNsPerValue(), c.driverFixedMs(), c.driverNsPerRankValue(), c.driverNsPerValue(),
+                c.serializeNsPerByte(), c.deserializeNsPerByte());
+    }
+
+    private void printValidation(ScalingModel model, ScalingModel.Workload lenet,
+                                 List<List<LockstepStepBenchmark.Result>> endToEnd, int cores) {
+        out.println();
+        out.println("4. LeNet-5-BN per step, Spark local mode on " + cores + " cores, global batch "
+                + options.globalBatch() + ": model (from the constants above) against measured (median of the "
+                + REPEATS + " passes' medians, [min..max])");
+        out.printf("   %2s %7s %5s | %8s %8s %8s %8s %8s | %9s | %9s %21s %8s | %8s %8s%n", "W", "threads", "batch",
+                "compute", "BN", "round", "copies", "driver", "model", "measured", "[min..max]", "error", "driver",
+                "measured");
+        for (int w = 1; w <= endToEnd.size(); w++) {
+            ScalingModel.Deployment at = ScalingModel.Deployment.localMode(w, options.globalBatch(), cores);
+            ScalingModel.Breakdown b = model.driverReduce(lenet, at);
+            List<LockstepStepBenchmark.Result> runs = endToEnd.get(w - 1);
+            double[] medians = runs.stream().mapToDouble(r -> r.step().median()).toArray();
+            double[] drivers = runs.stream().mapToDouble(r -> r.driver().median()).toArray();
+            Summary measured = Summary.ofMillis(medians);
+            double min = Arrays.stream(medians).min().orElseThrow();
+            double max = Arrays.stream(medians).max().orElseThrow();
+            out.printf("   %2d %7d %5d | %8.2f %8.2f %8.3f %8.3f %8.2f | %9.2f | %9.2f [%8.2f..%8.2f] %+7.1f%% | %8.2f %8.2f%n",
+                    w, at.threadsPerWorker(), at.localBatch(), b.compute(), b.bnRounds(), b.stepRound(),
+                    b.workerCopies(), b.driverStep(), b.total(), measured.median(), min, max,
+                    100 * (b.total() / measured.median() - 1), b.driverStep(), Summary.ofMillis(drivers).median());
+        }
+    }
+
+    /**
+     * The serialization terms against the cross-JVM figures of docs/benchmarks.md, and the link latency they imply:
+     * what remains of the cited 2-rank round over loopback after the model's own terms.
+     */
+    private ScalingModel.Link crossJvmCheck(ScalingModel model) {
+        ScalingModel.Link zeroLatency = new ScalingModel.Link("loopback", true, Double.POSITIVE_INFINITY, 0,
+                Machine.cores());
+        ScalingModel.Deployment two = new ScalingModel.Deployment(2, 0, 1, 1, Machine.cores(), zeroLatency);
+        double latency = Math.max(0, CITED_CROSS_JVM_ROUND_MS - model.round(two, 256));
+        ScalingModel.Link loopback = new ScalingModel.Link("loopback", true, Double.POSITIVE_INFINITY, latency,
+                Machine.cores());
+        two = new ScalingModel.Deployment(2, 0, 1, 1, Machine.cores(), loopback);
+        out.println();
+        out.printf("5. across JVMs (docs/benchmarks.md): a 2-rank round of 256 doubles over loopback takes %.2f ms; the"
+                + " model's other terms leave %.3f ms for crossing JVMs (Spark RPC, sockets)%n", CITED_CROSS_JVM_ROUND_MS,
+                latency);
+        out.printf("   all-reduce of %,d doubles, 2 JVMs: model %.1f ms, cited 25-30 ms%n", CITED_LARGE_ROUND_VALUES,
+                model.round(two, CITED_LARGE_ROUND_VALUES));
+        for (double[] cited : CITED_STEP_ROUNDS) {
+            ScalingModel.Workload vector = new ScalingModel.Workload("step round", (long) cited[0], Float.BYTES, 0, 0, 0, 0);
+            ScalingModel.Breakdown b = model.driverReduce(vector, two);
+            // the cited round's handler only replies (no driver step); its vectors are not copied into a network
+            double predicted = b.stepRound() + b.ingress() + b.egress()
+                    + vector.bytes() * (model.costs().serializeNsPerByte() + model.costs().deserializeNsPerByte()) * 1e-6;
+            out.printf("   gradient step round, 2 executors, %,.0f floats each way: model %.1f ms (latency %.2f, worker"
+                            + " serialization %.1f, driver in %.1f, out %.1f), cited median %.1f ms%n", cited[0],
+                    predicted, b.stepRound(), predicted - b.stepRound() - b.ingress() - b.egress(), b.ingress(),
+                    b.egress(), cited[1]);
+        }
+        return loopback;
+    }
+
+    private void printProjections(ScalingModel model, Compute compute, double crossJvmMs) {
+        // LeNet-5-BN and ResNet-20 as measured; the larger networks at the dense products' rate per multiply-add (the
+        // fastest compute measured here, so the case that exposes the driver most), and at ResNet-20's
+        List<ScalingModel.Workload> works = new ArrayList<>();
+        List<ScalingModel.Workload> atConvolutionRate = new ArrayList<>();
+        for (ReferenceNetwork n : ReferenceNetwork.all()) {
+            if (n == ReferenceNetwork.LENET5_BN) {
+                works.add(n.measured(compute.lenetFixedMs, compute.lenetPerExampleMs));
+            } else if (n == ReferenceNetwork.RESNET20) {
+                works.add(n.measured(compute.resnetFixedMs, compute.resnetPerExampleMs));
+            } else {
+                works.add(n.scaledFrom(ReferenceNetwork.MLP_4M, compute.mlpPerExampleMs));
+                atConvolutionRate.add(n.scaledFrom(ReferenceNetwork.RESNET20, compute.resnetPerExampleMs));
+            }
+        }
+        out.println();
+        out.printf("6. projections: %d examples per worker, %d threads per worker, one worker per host; links add %.3f"
+                        + " ms (crossing JVMs, section 5) + %.1f ms (rack round trip) per round; the driver deserializes"
+                        + " on %d threads%n", PROJECTION_LOCAL_BATCH, PROJECTION_THREADS, crossJvmMs, RACK_RTT_MS,
+                DRIVER_IO_THREADS);
+        for (ScalingModel.Workload w : works) {
+            out.printf("   %-12s P = %,12d  L = %2d  compute on 1 core: %.3f ms + %.3f ms per example%n", w.name(),
+                    w.parameters(), w.bnLayers(), w.fixedMs(), w.perExampleMs());
+        }
+        out.println("   (LeNet-5-BN and ResNet-20 measured; the others at the MLP's rate per multiply-add, and below"
+                + " also at ResNet-20's)");
+        for (double gigabits : new double[] {10, 25}) {
+            ScalingModel.Link link = ScalingModel.Link.ethernet(String.format("%.0f GbE", gigabits), gigabits,
+                    crossJvmMs + RACK_RTT_MS, DRIVER_IO_THREADS);
+            out.println();
+            out.println("   " + link.name() + ": step time, Lockstep's driver reduce / sharded reduce (reduce-scatter +"
+                    + " all-gather over W shards); driver's gradient round share of the step in brackets");
+            StringBuilder header = new StringBuilder(String.format("   %5s", "W"));
+            for (ScalingModel.Workload w : works) {
+                header.append(String.format(" | %-30s", w.name()));
+            }
+            out.println(header);
+            for (int workers : PROJECTION_WORKERS) {
+                StringBuilder line = new StringBuilder(String.format("   %5d", workers));
+                for (ScalingModel.Workload w : works) {
+                    ScalingModel.Deployment at = projected(workers, link);
+                    ScalingModel.Breakdown driver = model.driverReduce(w, at);
+                    ScalingModel.Breakdown sharded = model.shardedReduce(w, at);
+                    line.append(String.format(" | %9s / %9s [%3.0f%%]", time(driver.total()), time(sharded.total()),
+                            100 * driver.gradientRound() / driver.total()));
+                }
+                out.println(line);
+            }
+            for (ScalingModel.Workload w : works) {
+                out.println("   " + saturation(model, w, link, ""));
+            }
+            for (ScalingModel.Workload w : atConvolutionRate) {
+                out.println("   " + saturation(model, w, link, " at ResNet-20's rate"));
+            }
+        }
+    }
+
+    /** Where the driver's gradient round outgrows the compute, and from which W the sharded reduce is faster. */
+    private static String saturation(ScalingModel model, ScalingModel.Workload w, ScalingModel.Link link, String note) {
+        Integer driverBound = null;
+        Integer shardedFaster = null;
+        Integer shardedTwice = null;
+        for (int workers : PROJECTION_WORKERS) {
+            ScalingModel.Deployment at = projected(workers, link);
+            ScalingModel.Breakdown driver = model.driverReduce(w, at);
+            double sharded = model.shardedReduce(w, at).total();
+            if (driverBound == null && driver.gradientRound() > driver.compute()) {
+                driverBound = workers;
+            }
+            if (shardedFaster == null && sharded < driver.total()) {
+                shardedFaster = workers;
+            }
+            if (shardedTwice == null && 2 * sharded < driver.total()) {
+                shardedTwice = workers;
+            }
+        }
+        ScalingModel.Breakdown last = model.driverReduce(w, projected(256, link));
+        return String.format("%s%s: gradient round > compute from W = %s; sharded faster from W = %s, twice as fast from"
+                        + " W = %s; W = 256: compute %s, BN rounds %s, gradient round %s (in %s, reduce %s, out %s)",
+                w.name(), note, orNever(driverBound), orNever(shardedFaster), orNever(shardedTwice),
+                time(last.compute()), time(last.bnRounds()), time(last.gradientRound()), time(last.ingress()),
+                time(last.driverStep()), time(last.egress()));
+    }
+
+    private static ScalingModel.Deployment projected(int workers, ScalingModel.Link link) {
+        return new ScalingModel.Deployment(workers, PROJECTION_LOCAL_BATCH, PROJECTION_THREADS, 1, PROJECTION_THREADS,
+                link);
+    }
+
+    private static String orNever(Integer w) {
+        return w == null ? "- (not up to 256)" : String.valueOf(w);
+    }
+
+    static String time(double millis) {
+        return millis < 10_000 ? String.format("%.1f ms", millis) : String.format("%.1f s", millis / 1000);
+    }
+
+    /** Training FLOP/s of one core: 3 x the forward pass (forward, two backward products), 2 FLOPs a multiply-add. */
+    private static double gflops(ReferenceNetwork network, double perExampleMs) {
+        return 6 * network.forwardMacs() / (perExampleMs * 1e-3) / 1e9;
+    }
+
+    /** 512 random 32x32 colour images, for the compute of ResNet-20 (its time does not depend on the pixels). */
+    private static ComputeCost.Images syntheticColourImages() {
+        Random random = new Random(7);
+        int count = 512;
+        byte[] pixels = new byte[count * 3 * 32 * 32];
+        byte[] labels = new byte[count];
+        random.nextBytes(pixels);
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) random.nextInt(10);
+        }
+        return new ComputeCost.Images(LabeledImages.of(pixels, labels, 10, 3, 32, 32), null);
+    }
+
+    private static Model initialized(Model model) {
+        model.init();
+        return model;
+    }
+
+    /** ", other processes X% of the cores" for a measurement since {@code meter} started, flagged when busy. */
+    private String others(CpuMeter meter) {
+        double share = meter.othersShare();
+        busy.add(share);
+        return String.format("  (others: %.1f%% of the cores%s)", 100 * share, share > BUSY_SHARE ? ", BUSY" : "");
+    }
+}

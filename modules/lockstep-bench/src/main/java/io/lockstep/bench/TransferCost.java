@@ -1,0 +1,52 @@
+package io.lockstep.bench;
+
+import io.lockstep.collective.CollectiveKey;
+import io.lockstep.collective.Reduction;
+import io.lockstep.spark.coordinator.CollectiveCall;
+import io.lockstep.step.FlatVector;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What moving a parameter vector costs besides the wire, on one thread: a worker's two copies per step
+ * ({@code FlatVector.of} of its gradient, {@code copyInto} of the driver's parameters), Java serialization and
+ * deserialization of a float vector (what Spark's RPC does to every message between JVMs), per value or byte as the
+ * slope between two lengths (so fixed costs drop out), and one small coordinator message serialized both ways.
+ *
+ * @param messageMs serialization plus deserialization of a SyncBN request ({@code CollectiveCall} of
+ *                  {@code messageValues} doubles) and of its reply
+ */
+record TransferCost(double copyNsPerValue, double serializeNsPerByte, double deserializeNsPerByte, int messageValues,
+                    double messageMs) {
+
+    static TransferCost measure(int shortLength, int longLength, int messageValues) {
+        Sample small = Sample.of(shortLength);
+        Sample large = Sample.of(longLength);
+        double values = longLength - shortLength;
+        double bytes = values * Float.BYTES;
+        double[] request = new double[messageValues];
+        double messageMs = CoordinatorRoundTrips.serializationMillis(new CollectiveCall(1, 0,
+                new CollectiveKey(1, 1, CollectiveKey.Phase.BN_FORWARD), request, Reduction.MOMENTS, true))
+                + CoordinatorRoundTrips.serializationMillis(request);
+        return new TransferCost((large.copyMs - small.copyMs) / values * 1e6,
+                (large.serializeMs - small.serializeMs) / bytes * 1e6,
+                (large.deserializeMs - small.deserializeMs) / bytes * 1e6, messageValues, messageMs);
+    }
+
+    /** Median times, in ms, of the copies and the serialization of one float vector of a given length. */
+    private record Sample(double copyMs, double serializeMs, double deserializeMs) {
+        static Sample of(int length) {
+            INDArray params = Nd4j.rand(DataType.FLOAT, 1, length);
+            FlatVector vector = FlatVector.of(params);
+            byte[] bytes = CoordinatorRoundTrips.serialized(vector);
+            return new Sample(
+                    IsolatedCosts.median(() -> {
+                        FlatVector.of(params).copyInto(params);
+                        return 0;
+                    }),
+                    IsolatedCosts.median(() -> CoordinatorRoundTrips.serialized(vector).length),
+                    IsolatedCosts.median(() -> ((FlatVector) CoordinatorRoundTrips.deserialized(bytes)).length()));
+        }
+    }
+}
