@@ -34,6 +34,27 @@ final class CpuMeter {
         return Math.max(0, Math.min(1, (double) (busy - self) / total));
     }
 
+    /**
+     * Waits until other processes take at most {@code share} of the cores over one second, or until {@code limit}
+     * has passed; returns the seconds it watched (at least 1; NaN where the share is unknown). On a shared machine
+     * this puts a measurement in a quiet moment rather than in someone else's build.
+     */
+    static double awaitQuiet(double share, java.time.Duration limit) throws InterruptedException {
+        long begin = System.nanoTime();
+        while (true) {
+            CpuMeter meter = start();
+            Thread.sleep(1000);
+            double others = meter.othersShare();
+            double waited = (System.nanoTime() - begin) / 1e9;
+            if (Double.isNaN(others)) {
+                return Double.NaN;
+            }
+            if (others <= share || waited >= limit.toSeconds()) {
+                return waited;
+            }
+        }
+    }
+
     /** The 1-minute load average, or NaN where unknown. */
     static double loadAverage() {
         try {

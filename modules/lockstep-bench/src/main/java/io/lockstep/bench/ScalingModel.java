@@ -6,16 +6,17 @@ package io.lockstep.bench;
  * Times in ms, {@code n} the local batch, {@code b} bytes per value, {@code k} threads per worker, {@code h} workers
  * per host of {@code C} cores:
  * <pre>
- *   step        = compute + bnRounds + stepRound + workerCopies + ingress + driverStep + egress
- *   compute     = slowdown * (fixed + perExample * n) / (1 + efficiency * (k - 1)) * max(1, h * k / C)
- *                 (slowdown = coLocationSlowdown when h &gt; 1, else 1)
- *   round(W, m) = roundBase + link.latency + W * (roundPerRank [+ message] + m * (roundPerValue [+ 8 (ser + de)]))
- *   bnRounds    = 2 L * round(W, 2 c + 1)            (forward and backward all-reduce of every SyncBN layer)
- *   stepRound   = round(W, 0)                        (the gradient round's latency; its bytes are below)
- *   workerCopies= P * copy [+ P b (ser + de)]         (gradient out, parameters in, on every worker at once)
- *   ingress     = max(W P b / bandwidth, W P b de / min(W, ioThreads))     [serialized links only]
- *   driverStep  = driverFixed + W P driverPerRankValue + P driverPerValue
- *   egress      = max(W P b / bandwidth, W P b ser)   (the coordinator's thread serializes each reply)
+ *   step         = compute + bnRounds + stepRound + workerCopies + ingress + driverStep + egress
+ *   compute      = slowdown (fixed + perExample n) / (1 + efficiency (k - 1)) max(1, h k / C)
+ *                  (slowdown = coLocationSlowdown when h &gt; 1, else 1)
+ *   round(W, m)  = roundBase + link.latency + W (roundPerRank + m roundPerValue [+ replySer + 8 m ser])
+ *                  [+ W (requestDe + 8 m de) / min(W, ioThreads)]
+ *   bnRounds     = 2 L round(W, 2c + 1)       (a forward and a backward all-reduce per SyncBN layer)
+ *   stepRound    = round(W, 0)                (the gradient round's latency; its bytes are below)
+ *   workerCopies = P copy [+ P b (ser + de)]  (gradient out, parameters in, every worker at once)
+ *   ingress      = [max(W P b / bandwidth, W P b de / min(W, ioThreads))]
+ *   driverStep   = driverFixed + W P driverPerRankValue + P driverPerValue
+ *   egress       = [max(W P b / bandwidth, W P b ser)]   (the coordinator's thread serializes every reply)
  * </pre>
  * Terms in brackets apply across JVMs only ({@link Link#serialized()}); in Spark local mode messages are objects.
  * {@link #shardedReduce} replaces the driver's gradient round by a reduce-scatter and all-gather among the workers
@@ -113,7 +114,8 @@ final class ScalingModel {
      * @param roundBaseMs          a coordinator round's latency that does not grow with W
      * @param roundPerRankMs       the coordinator thread's cost per rank and round (receive, gather, reply)
      * @param roundNsPerValue      its cost per value and rank of an all-reduce (the reduction)
-     * @param messageMs            Java serialization plus deserialization of a small message (request and reply)
+     * @param replySerializeMs     Java serialization of a small reply (on the coordinator's thread, once per rank)
+     * @param requestDeserializeMs Java deserialization of a small request (on the driver's RPC I/O threads)
      * @param copyNsPerValue       a worker's copies per parameter and step: the gradient out, the parameters in
      * @param driverFixedMs        the driver's step cost that does not grow with W or P
      * @param driverNsPerRankValue the driver's cost per contribution value (summing the W gradients)
@@ -122,7 +124,8 @@ final class ScalingModel {
      * @param deserializeNsPerByte Java deserialization of a float vector, one thread
      */
     record Costs(double parallelEfficiency, double coLocationSlowdown, double roundBaseMs, double roundPerRankMs,
-                 double roundNsPerValue, double messageMs, double copyNsPerValue, double driverFixedMs,
+                 double roundNsPerValue, double replySerializeMs, double requestDeserializeMs, double copyNsPerValue,
+                 double driverFixedMs,
                  double driverNsPerRankValue, double driverNsPerValue, double serializeNsPerByte,
                  double deserializeNsPerByte) {
     }
@@ -188,13 +191,21 @@ final class ScalingModel {
         return 2.0 * work.bnLayers() * round(at, 2 * work.bnChannels() + 1);
     }
 
-    /** One coordinator round of W ranks, each contributing {@code values} doubles. */
+    /**
+     * One coordinator round of W ranks, each contributing {@code values} doubles: the coordinator's thread takes the
+     * ranks one by one (and, between JVMs, serializes each reply); the driver's RPC I/O threads deserialize the
+     * requests side by side.
+     */
     double round(Deployment at, double values) {
         Link link = at.link();
-        double perRank = costs.roundPerRankMs() + (link.serialized() ? costs.messageMs() : 0);
-        double perValueNs = costs.roundNsPerValue()
-                + (link.serialized() ? 8 * (costs.serializeNsPerByte() + costs.deserializeNsPerByte()) : 0);
-        return costs.roundBaseMs() + link.latencyMs() + at.workers() * (perRank + values * perValueNs * 1e-6);
+        double perRank = costs.roundPerRankMs() + values * costs.roundNsPerValue() * 1e-6;
+        double perRankSideBySide = 0;
+        if (link.serialized()) {
+            perRank += costs.replySerializeMs() + 8 * values * costs.serializeNsPerByte() * 1e-6;
+            perRankSideBySide = costs.requestDeserializeMs() + 8 * values * costs.deserializeNsPerByte() * 1e-6;
+        }
+        return costs.roundBaseMs() + link.latencyMs() + at.workers() * perRank
+                + at.workers() * perRankSideBySide / Math.min(at.workers(), link.driverIoThreads());
     }
 
     private double workerCopies(Workload work, Deployment at) {

@@ -4,11 +4,13 @@ import io.lockstep.data.LabeledImages;
 import io.lockstep.zoo.Mlp;
 import io.lockstep.zoo.ResNet20;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
@@ -36,13 +38,13 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class ScalingPoints {
     /** This benchmark's defaults, given before the user's arguments (a later option wins). */
-    private static final String[] DEFAULTS = {"--workers", "4", "--steps", "60", "--warmup", "10", "--rounds", "100"};
+    private static final String[] DEFAULTS = {"--workers", "4", "--steps", "60", "--warmup", "10", "--rounds", "300"};
     static final String USAGE = String.join("\n",
             "usage: run.sh scaling [--workers W] [--steps N] [--warmup N] [--rounds N] [--batch B] [--data DIR]",
             "                      [--no-fetch] [--seed S]",
             "  --workers W  largest W of the Spark local-mode runs, from 1 (default 4)",
             "  --steps N    timed steps of each end-to-end run (default 60), after --warmup N untimed ones (default 10)",
-            "  --rounds N   timed coordinator round trips of each kind, W and length (default 100)",
+            "  --rounds N   timed coordinator round trips of each kind, W and length (default 300)",
             "  --batch B    global batch of the end-to-end runs (default 128)",
             "  --data DIR   Fashion-MNIST directory (default data/fashion-mnist); fetched there if missing",
             "  --no-fetch   do not fetch; use synthetic images if DIR has no Fashion-MNIST",
@@ -62,18 +64,28 @@ public final class ScalingPoints {
     private static final double[][] CITED_STEP_ROUNDS = {{431_080, 14.2}, {4_000_000, 87.1}};
     /** docs/benchmarks.md, "The coordinator": an all-reduce of 431,080 doubles between 2 JVMs, 25-30 ms. */
     private static final int CITED_LARGE_ROUND_VALUES = 431_080;
-    /** Assumed: a TCP round trip between two hosts of one rack, and the driver's RPC threads that deserialize. */
+    /**
+     * Assumed: a TCP round trip between two hosts of one rack; the driver deserializes on Spark RPC's I/O threads
+     * (spark.rpc.io.serverThreads: min(8, cores) by default), a driver of 8 cores or more.
+     */
     static final double RACK_RTT_MS = 0.1;
-    static final int DRIVER_IO_THREADS = 4;
+    static final int DRIVER_IO_THREADS = 8;
     /** The projections' workers: executors of 4 cores, one per host, 32 examples each per step. */
     static final int PROJECTION_THREADS = 4;
     static final int PROJECTION_LOCAL_BATCH = 32;
     static final int[] PROJECTION_WORKERS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
     private static final double BUSY_SHARE = 0.05;
+    /** Each measurement waits (at most {@link #QUIET_WAIT}) until others take at most this share of the cores. */
+    private static final double QUIET_SHARE = 0.10;
+    private static final Duration QUIET_WAIT = Duration.ofSeconds(90);
+    private static final int QUIET_ATTEMPTS = 3;
 
     private final BenchmarkOptions options;
     private final PrintStream out;
     private final List<Double> busy = new ArrayList<>();
+    private double waitedSeconds;
+    private double othersSinceNoted;
+    private int retried;
 
     private ScalingPoints(BenchmarkOptions options, PrintStream out) {
         this.options = options;
@@ -140,12 +152,12 @@ public final class ScalingPoints {
                     if (pass == 0) {
                         rounds.addAll(measureRounds(sc, w, lenet));
                     }
-                    CpuMeter meter = CpuMeter.start();
-                    LockstepStepBenchmark.Result r = LockstepStepBenchmark.run(sc, data, w, options.globalBatch(),
-                            options.warmup(), options.steps(), options.seed());
+                    int workers = w;
+                    LockstepStepBenchmark.Result r = quietly(() -> LockstepStepBenchmark.run(sc, data, workers,
+                            options.globalBatch(), options.warmup(), options.steps(), options.seed()));
                     endToEnd.get(w - 1).add(r);
                     out.printf("   pass %d, W=%d: step median %8.2f ms  p90 %8.2f ms  driver's part %6.2f ms%s%n",
-                            pass + 1, w, r.step().median(), r.step().p90(), r.driver().median(), others(meter));
+                            pass + 1, w, r.step().median(), r.step().p90(), r.driver().median(), others());
                 } finally {
                     sc.stop();
                 }
@@ -153,7 +165,8 @@ public final class ScalingPoints {
         }
         double[] round = fitRounds(rounds);
         ScalingModel model = new ScalingModel(new ScalingModel.Costs(compute.efficiency, compute.coLocation, round[0],
-                round[1], round[2] * 1e6, transfer.messageMs(), transfer.copyNsPerValue(), driver[0], driver[1] * 1e6,
+                round[1], round[2] * 1e6, transfer.replySerializeMs(), transfer.requestDeserializeMs(),
+                transfer.copyNsPerValue(), driver[0], driver[1] * 1e6,
                 driver[2] * 1e6, transfer.serializeNsPerByte(), transfer.deserializeNsPerByte()));
         ScalingModel.Workload lenetWork = ReferenceNetwork.LENET5_BN.measured(compute.lenetFixedMs,
                 compute.lenetPerExampleMs);
@@ -166,8 +179,10 @@ public final class ScalingPoints {
             out.printf("WARNING: other processes took up to %.0f%% of the cores during a measurement: these figures"
                     + " measure them too%n", 100 * worst);
         }
-        out.printf("load average (1 min) at the end: %.2f; total benchmark time: %.0f s%n", CpuMeter.loadAverage(),
-                (System.nanoTime() - started) / 1e9);
+        out.printf("load average (1 min) at the end: %.2f; total benchmark time: %.0f s, of which %.0f s spent waiting"
+                        + " for quiet moments (others <= %.0f%% of the cores, at most %d s each); %d measurements taken"
+                        + " again after others took more%n", CpuMeter.loadAverage(), (System.nanoTime() - started) / 1e9,
+                waitedSeconds, 100 * QUIET_SHARE, QUIET_WAIT.toSeconds(), retried);
     }
 
     /** The compute constants: LeNet-5-BN's fit, threads, co-location; ResNet-20's and the MLP's per example. */
@@ -178,80 +193,79 @@ public final class ScalingPoints {
     private Compute measureCompute(ComputeCost.Images fashion, ComputeCost.Images cifarShaped, int cores)
             throws Exception {
         Supplier<Model> lenet = () -> initialized(new MultiLayerNetwork(LeNet5Bn.lockstep(options.seed())));
-        CpuMeter meter = CpuMeter.start();
         double[][] rows = new double[COMPUTE_BATCHES.length][];
         double[] millis = new double[COMPUTE_BATCHES.length];
         double atGlobalBatch = Double.NaN;
         for (int i = 0; i < COMPUTE_BATCHES.length; i++) {
             int n = COMPUTE_BATCHES[i];
-            millis[i] = ComputeCost.alone(lenet, fashion, n, 1, 10, 30).median();
+            millis[i] = quietly(() -> ComputeCost.alone(lenet, fashion, n, 1, 10, 30)).median();
             rows[i] = new double[] {1, n};
             if (n == options.globalBatch()) {
                 atGlobalBatch = millis[i];
             }
-            out.printf("   LeNet-5-BN worker compute, batch %3d, 1 thread: %8.2f ms%n", n, millis[i]);
+            out.printf("   LeNet-5-BN worker compute, batch %3d, 1 thread: %8.2f ms%s%n", n, millis[i], others());
         }
         double[] fit = LeastSquares.costFit(rows, millis);
         if (Double.isNaN(atGlobalBatch)) {
             atGlobalBatch = fit[0] + fit[1] * options.globalBatch();
         }
-        double onAllCores = ComputeCost.alone(lenet, fashion, options.globalBatch(), cores, 10, 30).median();
+        double onAllCores = quietly(() -> ComputeCost.alone(lenet, fashion, options.globalBatch(), cores, 10, 30))
+                .median();
         double efficiency = cores > 1 ? (atGlobalBatch / onAllCores - 1) / (cores - 1) : 0;
         int shareOfBatch = (options.globalBatch() + cores - 1) / cores;
         double alone = fit[0] + fit[1] * shareOfBatch;
-        double together = ComputeCost.together(lenet, fashion, shareOfBatch, cores, 10, 30).median();
+        double together = quietly(() -> ComputeCost.together(lenet, fashion, shareOfBatch, cores, 10, 30)).median();
         out.printf("   LeNet-5-BN, batch %d on %d threads: %.2f ms (1 thread: %.2f ms); %d workers of batch %d at once,"
                         + " 1 thread each: %.2f ms (alone, fitted: %.2f ms)%s%n", options.globalBatch(), cores, onAllCores,
-                atGlobalBatch, cores, shareOfBatch, together, alone, others(meter));
+                atGlobalBatch, cores, shareOfBatch, together, alone, others());
 
-        meter = CpuMeter.start();
         Supplier<Model> resnet = () -> initialized(new ComputationGraph(
                 ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10)));
-        double resnetSmall = ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[0], 1, 1, 3).median();
-        double resnetLarge = ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[1], 1, 1, 3).median();
+        double resnetSmall = quietly(() -> ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[0], 1, 1, 3)).median();
+        double resnetLarge = quietly(() -> ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[1], 1, 1, 3)).median();
         Supplier<Model> mlp = () -> initialized(new MultiLayerNetwork(Mlp.configuration(options.seed(), DataType.FLOAT,
                 new Adam(1e-3), Mlp.DEFAULT_INPUTS, ReferenceNetwork.MLP_4M_WIDTH, ReferenceNetwork.MLP_4M_WIDTH, 10)));
-        double mlp32 = ComputeCost.alone(mlp, fashion, 32, 1, 3, 10).median();
-        double mlp128 = ComputeCost.alone(mlp, fashion, 128, 1, 3, 10).median();
+        double mlp32 = quietly(() -> ComputeCost.alone(mlp, fashion, 32, 1, 3, 10)).median();
+        double mlp128 = quietly(() -> ComputeCost.alone(mlp, fashion, 128, 1, 3, 10)).median();
         double resnetPerExample = (resnetLarge - resnetSmall) / (RESNET_BATCHES[1] - RESNET_BATCHES[0]);
         double mlpPerExample = (mlp128 - mlp32) / 96;
         out.printf("   ResNet-20 (synthetic 32x32x3), 1 thread: batch %d %.1f ms, batch %d %.1f ms -> %.2f ms per example"
-                        + " (%.2f GFLOP/s at 6 x %.1fM multiply-adds)%n", RESNET_BATCHES[0], resnetSmall,
+                        + " (%.2f GFLOP/s at 6 x %.1fM multiply-adds)%s%n", RESNET_BATCHES[0], resnetSmall,
                 RESNET_BATCHES[1], resnetLarge, resnetPerExample,
-                gflops(ReferenceNetwork.RESNET20, resnetPerExample), ReferenceNetwork.RESNET20.forwardMacs() / 1e6);
+                gflops(ReferenceNetwork.RESNET20, resnetPerExample), ReferenceNetwork.RESNET20.forwardMacs() / 1e6,
+                others());
         out.printf("   MLP 784-1700-1700-10, 1 thread: batch 32 %.1f ms, batch 128 %.1f ms -> %.3f ms per example"
                         + " (%.2f GFLOP/s)%s%n", mlp32, mlp128, mlpPerExample,
-                gflops(ReferenceNetwork.MLP_4M, mlpPerExample), others(meter));
+                gflops(ReferenceNetwork.MLP_4M, mlpPerExample), others());
         return new Compute(fit[0], fit[1], efficiency, together / alone,
                 Math.max(0, resnetSmall - RESNET_BATCHES[0] * resnetPerExample), resnetPerExample, mlpPerExample);
     }
 
-    private TransferCost measureTransfer() {
-        CpuMeter meter = CpuMeter.start();
+    private TransferCost measureTransfer() throws Exception {
         Nd4jThreads.use(1);
-        TransferCost t = TransferCost.measure(1_000_000, 4_000_000,
-                (int) (2 * ReferenceNetwork.LENET5_BN.bnChannels() + 1));
+        TransferCost t = quietly(() -> TransferCost.measure(1_000_000, 4_000_000,
+                (int) (2 * ReferenceNetwork.LENET5_BN.bnChannels() + 1)));
         out.printf("   a worker's copies (FlatVector.of + copyInto): %.3f ns per value; Java serialization %.3f ns/byte,"
-                        + " deserialization %.3f ns/byte (float vectors of 1M and 4M); a SyncBN message of %d doubles"
-                        + " and its reply, both ways: %.3f ms%s%n", t.copyNsPerValue(), t.serializeNsPerByte(),
-                t.deserializeNsPerByte(), t.messageValues(), t.messageMs(), others(meter));
+                        + " deserialization %.3f ns/byte (float vectors of 1M and 4M); a SyncBN round of %d doubles:"
+                        + " reply serialized %.4f ms, request deserialized %.4f ms%s%n", t.copyNsPerValue(),
+                t.serializeNsPerByte(), t.deserializeNsPerByte(), t.messageValues(), t.replySerializeMs(),
+                t.requestDeserializeMs(), others());
         return t;
     }
 
     /** Fits driver step = d0 + dW * W * P + dP * P (ms) over the networks and W measured; returns {d0, dW, dP}. */
-    private double[] measureDriverStep(ComputeCost.Images fashion, ComputeCost.Images cifarShaped) {
-        CpuMeter meter = CpuMeter.start();
+    private double[] measureDriverStep(ComputeCost.Images fashion, ComputeCost.Images cifarShaped) throws Exception {
         List<DriverStepCost.Point> points = new ArrayList<>();
-        points.addAll(DriverStepCost.measure("LeNet-5-BN",
+        points.addAll(quietly(() -> DriverStepCost.measure("LeNet-5-BN",
                 () -> initialized(new MultiLayerNetwork(LeNet5Bn.lockstep(options.seed()))), fashion, DRIVER_WORKERS,
-                5, 30));
-        points.addAll(DriverStepCost.measure("ResNet-20", () -> initialized(new ComputationGraph(
+                5, 30)));
+        points.addAll(quietly(() -> DriverStepCost.measure("ResNet-20", () -> initialized(new ComputationGraph(
                 ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10))), cifarShaped,
-                DRIVER_WORKERS, 3, 15));
+                DRIVER_WORKERS, 3, 15)));
         for (int width : new int[] {700, ReferenceNetwork.MLP_4M_WIDTH}) {
-            points.addAll(DriverStepCost.measure("MLP 784-" + width + "-" + width + "-10",
+            points.addAll(quietly(() -> DriverStepCost.measure("MLP 784-" + width + "-" + width + "-10",
                     () -> initialized(new MultiLayerNetwork(Mlp.configuration(options.seed(), DataType.FLOAT,
-                            new Adam(1e-3), Mlp.DEFAULT_INPUTS, width, width, 10))), fashion, DRIVER_WORKERS, 2, 7));
+                            new Adam(1e-3), Mlp.DEFAULT_INPUTS, width, width, 10))), fashion, DRIVER_WORKERS, 2, 7)));
         }
         double[][] rows = new double[points.size()][];
         double[] millis = new double[points.size()];
@@ -280,7 +294,7 @@ public final class ScalingPoints {
             }
             out.println(line + "]");
         }
-        out.println(" " + others(meter));
+        out.println(" " + others());
         return fit;
     }
 
@@ -288,21 +302,21 @@ public final class ScalingPoints {
     private record Round(int workers, int values, double millis) {
     }
 
-    private List<Round> measureRounds(JavaSparkContext sc, int workers, StepTimeBenchmark.NetworkFacts lenet) {
-        CpuMeter meter = CpuMeter.start();
+    private List<Round> measureRounds(JavaSparkContext sc, int workers, StepTimeBenchmark.NetworkFacts lenet)
+            throws Exception {
         List<Round> rounds = new ArrayList<>();
         StringBuilder line = new StringBuilder(String.format("   round trips, W=%d:", workers));
         double stepRound = Double.NaN;
         for (int c : ROUND_CHANNELS) {
-            CoordinatorRoundTrips.Result r = CoordinatorRoundTrips.run(sc, workers, c, lenet.bnChannels(),
-                    (int) lenet.parameters(), options.rounds());
+            CoordinatorRoundTrips.Result r = quietly(() -> CoordinatorRoundTrips.run(sc, workers, c,
+                    lenet.bnChannels(), (int) lenet.parameters(), options.rounds()));
             rounds.add(new Round(workers, 2 * c + 1, r.bnForward().median()));
             rounds.add(new Round(workers, 2 * c, r.bnBackward().median()));
             line.append(String.format(" MOMENTS of %d %.3f ms, SUM of %d %.3f ms;", 2 * c + 1, r.bnForward().median(),
                     2 * c, r.bnBackward().median()));
             stepRound = r.step().median();
         }
-        out.printf("%s step round (objects) %.3f ms%s%n", line, stepRound, others(meter));
+        out.printf("%s step round (objects) %.3f ms%s%n", line, stepRound, others());
         return rounds;
     }
 
@@ -325,16 +339,18 @@ public final class ScalingPoints {
                         + " co-location slowdown = %.3f%n", compute.lenetFixedMs, compute.lenetPerExampleMs,
                 c.parallelEfficiency(), c.coLocationSlowdown());
         out.printf("   coordinator round (local mode): %.4f ms + %.4f ms per rank + %.3f ns per value and rank;"
-                        + " small message serialized both ways %.4f ms%n", c.roundBaseMs(), c.roundPerRankMs(),
-                c.roundNsPerValue(), c.messageMs());
+                        + " between JVMs a small reply's serialization %.4f ms and request's deserialization %.4f ms%n",
+                c.roundBaseMs(), c.roundPerRankMs(), c.roundNsPerValue(), c.replySerializeMs(),
+                c.requestDeserializeMs());
         out.printf("   driver step: %.3f ms + %.3f ns per value and rank + %.3f ns per parameter%n", c.driverFixedMs(),
                 c.driverNsPerRankValue(), c.driverNsPerValue());
         out.printf("   worker copies %.3f ns per value; Java serialization %.3f ns/byte, deserialization %.3f ns/byte%n",
                 c.copyNsPerValue(), c.serializeNsPerByte(), c.deserializeNsPerByte());
         out.printf("   constants: e=%.3f slowdown=%.3f roundBase=%.4fms roundPerRank=%.4fms roundPerValue=%.3fns"
-                        + " message=%.4fms copy=%.3fns/value driver=%.3fms+%.3fns*W*P+%.3fns*P ser=%.3fns/B de=%.3fns/B%n",
+                        + " replySer=%.4fms requestDe=%.4fms copy=%.3fns/value driver=%.3fms+%.3fns*W*P+%.3fns*P"
+                        + " ser=%.3fns/B de=%.3fns/B%n",
                 c.parallelEfficiency(), c.coLocationSlowdown(), c.roundBaseMs(), c.roundPerRankMs(), c.roundNsPerValue(),
-                c.messageMs(), c.copyNsPerValue(), c.driverFixedMs(), c.driverNsPerRankValue(), c.driverNsPerValue(),
+                c.replySerializeMs(), c.requestDeserializeMs(), c.copyNsPerValue(), c.driverFixedMs(), c.driverNsPerRankValue(), c.driverNsPerValue(),
                 c.serializeNsPerByte(), c.deserializeNsPerByte());
     }
 
@@ -379,8 +395,13 @@ public final class ScalingPoints {
         out.printf("5. across JVMs (docs/benchmarks.md): a 2-rank round of 256 doubles over loopback takes %.2f ms; the"
                 + " model's other terms leave %.3f ms for crossing JVMs (Spark RPC, sockets)%n", CITED_CROSS_JVM_ROUND_MS,
                 latency);
-        out.printf("   all-reduce of %,d doubles, 2 JVMs: model %.1f ms, cited 25-30 ms%n", CITED_LARGE_ROUND_VALUES,
-                model.round(two, CITED_LARGE_ROUND_VALUES));
+        // a round's own serialization terms are the driver's; a rank also serializes its vector and reads the result
+        double ownBytes = 8.0 * CITED_LARGE_ROUND_VALUES
+                * (model.costs().serializeNsPerByte() + model.costs().deserializeNsPerByte()) * 1e-6;
+        out.printf("   all-reduce of %,d doubles, 2 JVMs: model %.1f ms (round %.1f, a rank's own serialization %.1f),"
+                        + " cited 25-30 ms%n", CITED_LARGE_ROUND_VALUES,
+                model.round(two, CITED_LARGE_ROUND_VALUES) + ownBytes, model.round(two, CITED_LARGE_ROUND_VALUES),
+                ownBytes);
         for (double[] cited : CITED_STEP_ROUNDS) {
             ScalingModel.Workload vector = new ScalingModel.Workload("step round", (long) cited[0], Float.BYTES, 0, 0, 0, 0);
             ScalingModel.Breakdown b = model.driverReduce(vector, two);
@@ -464,6 +485,9 @@ public final class ScalingPoints {
             if (driverBound == null && driver.gradientRound() > driver.compute()) {
                 driverBound = workers;
             }
+            if (workers == 1) {
+                continue; // one worker has no peers: its "sharded" step is no step over the network at all
+            }
             if (shardedFaster == null && sharded < driver.total()) {
                 shardedFaster = workers;
             }
@@ -515,10 +539,41 @@ public final class ScalingPoints {
         return model;
     }
 
-    /** ", other processes X% of the cores" for a measurement since {@code meter} started, flagged when busy. */
-    private String others(CpuMeter meter) {
-        double share = meter.othersShare();
-        busy.add(share);
-        return String.format("  (others: %.1f%% of the cores%s)", 100 * share, share > BUSY_SHARE ? ", BUSY" : "");
+    /**
+     * Runs a measurement in a quiet moment: waits until other processes take at most {@link #QUIET_SHARE} of the
+     * cores (at most {@link #QUIET_WAIT}), measures, and measures again (up to {@link #QUIET_ATTEMPTS} times in all)
+     * while others took more than that meanwhile; returns the quietest attempt and notes its share for
+     * {@link #others()}.
+     */
+    private <T> T quietly(Callable<T> measurement) throws Exception {
+        T quietest = null;
+        double quietestShare = Double.POSITIVE_INFINITY;
+        for (int attempt = 0; attempt < QUIET_ATTEMPTS; attempt++) {
+            double waited = CpuMeter.awaitQuiet(QUIET_SHARE, QUIET_WAIT);
+            if (!Double.isNaN(waited)) {
+                waitedSeconds += waited;
+            }
+            CpuMeter meter = CpuMeter.start();
+            T result = measurement.call();
+            double share = meter.othersShare();
+            if (quietest == null || share < quietestShare) {
+                quietest = result;
+                quietestShare = share;
+            }
+            if (!(share > QUIET_SHARE)) { // quiet, or unknown (NaN): take it
+                break;
+            }
+            retried++;
+        }
+        busy.add(quietestShare);
+        othersSinceNoted = Math.max(othersSinceNoted, quietestShare);
+        return quietest;
+    }
+
+    /** "(others: X% of the cores)": the largest share other processes took in the measurements since the last note. */
+    private String others() {
+        double share = othersSinceNoted;
+        othersSinceNoted = 0;
+        return String.format("  (others: up to %.1f%% of the cores%s)", 100 * share, share > BUSY_SHARE ? ", BUSY" : "");
     }
 }

@@ -12,26 +12,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * What moving a parameter vector costs besides the wire, on one thread: a worker's two copies per step
  * ({@code FlatVector.of} of its gradient, {@code copyInto} of the driver's parameters), Java serialization and
  * deserialization of a float vector (what Spark's RPC does to every message between JVMs), per value or byte as the
- * slope between two lengths (so fixed costs drop out), and one small coordinator message serialized both ways.
+ * slope between two lengths (so fixed costs drop out), and the fixed costs of a small coordinator message: what the
+ * driver does per rank of a SyncBN round between JVMs.
  *
- * @param messageMs serialization plus deserialization of a SyncBN request ({@code CollectiveCall} of
- *                  {@code messageValues} doubles) and of its reply
+ * @param replySerializeMs     Java serialization of a SyncBN round's reply ({@code messageValues} doubles)
+ * @param requestDeserializeMs Java deserialization of its request ({@code CollectiveCall} of as many doubles)
  */
 record TransferCost(double copyNsPerValue, double serializeNsPerByte, double deserializeNsPerByte, int messageValues,
-                    double messageMs) {
+                    double replySerializeMs, double requestDeserializeMs) {
 
     static TransferCost measure(int shortLength, int longLength, int messageValues) {
         Sample small = Sample.of(shortLength);
         Sample large = Sample.of(longLength);
         double values = longLength - shortLength;
         double bytes = values * Float.BYTES;
-        double[] request = new double[messageValues];
-        double messageMs = CoordinatorRoundTrips.serializationMillis(new CollectiveCall(1, 0,
-                new CollectiveKey(1, 1, CollectiveKey.Phase.BN_FORWARD), request, Reduction.MOMENTS, true))
-                + CoordinatorRoundTrips.serializationMillis(request);
+        double[] reply = new double[messageValues];
+        byte[] request = CoordinatorRoundTrips.serialized(new CollectiveCall(1, 0,
+                new CollectiveKey(1, 1, CollectiveKey.Phase.BN_FORWARD), reply, Reduction.MOMENTS, true));
         return new TransferCost((large.copyMs - small.copyMs) / values * 1e6,
                 (large.serializeMs - small.serializeMs) / bytes * 1e6,
-                (large.deserializeMs - small.deserializeMs) / bytes * 1e6, messageValues, messageMs);
+                (large.deserializeMs - small.deserializeMs) / bytes * 1e6, messageValues,
+                IsolatedCosts.median(() -> CoordinatorRoundTrips.serialized(reply).length),
+                IsolatedCosts.median(() -> ((CollectiveCall) CoordinatorRoundTrips.deserialized(request)).rank()));
     }
 
     /** Median times, in ms, of the copies and the serialization of one float vector of a given length. */

@@ -12,7 +12,12 @@
  * Python script), one after the other under one {@link io.lockstep.bench.PeerProtocol}, and reports each one's
  * training images/s and time to a test accuracy.
  *
- * <p>A benchmark is not a unit test: nothing here asserts a time. The only tests are of the statistics, the
- * bookkeeping of the protocol and the argument parsing.
+ * <p>{@link io.lockstep.bench.ScalingPoints} ({@code run.sh scaling}) fits the constants of the per-step time model
+ * {@link io.lockstep.bench.ScalingModel} ({@code docs/scaling.md}) from measurements of its parts, checks the model
+ * against Lockstep's measured step at W = 1..4 in Spark local mode, and projects it to W = 256 workers and 100M
+ * parameters.
+ *
+ * <p>A benchmark is not a unit test: nothing here asserts a time. The tests are of the statistics, the bookkeeping of
+ * the protocol, the fits, the scaling model's formulas (against hand-worked figures) and the argument parsing.
  */
 package io.lockstep.bench;

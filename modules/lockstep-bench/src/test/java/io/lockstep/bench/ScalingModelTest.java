@@ -8,10 +8,13 @@ import org.junit.jupiter.api.Test;
 /** The model's predictions against figures worked out by hand from its formulas (docs/scaling.md). */
 class ScalingModelTest {
     private static final double EPS = 1e-9;
-    /** e 0.5, slowdown 1.2, rounds 0.1 ms + 0.01 ms/rank + 10 ns/value, message 0.05 ms, copies 2 ns/value,
-     *  driver 1 ms + 3 ns per value and rank + 20 ns per value, serialization 1 ns/B, deserialization 0.5 ns/B. */
-    private static final ScalingModel MODEL = new ScalingModel(new ScalingModel.Costs(0.5, 1.2, 0.1, 0.01, 10, 0.05, 2,
-            1, 3, 20, 1, 0.5));
+    /**
+     * e 0.5, slowdown 1.2, rounds 0.1 ms + 0.01 ms/rank + 10 ns/value, small reply serialized 0.03 ms, request
+     * deserialized 0.04 ms, copies 2 ns/value, driver 1 ms + 3 ns per value and rank + 20 ns per value, serialization
+     * 1 ns/B, deserialization 0.5 ns/B.
+     */
+    private static final ScalingModel MODEL = new ScalingModel(new ScalingModel.Costs(0.5, 1.2, 0.1, 0.01, 10, 0.03,
+            0.04, 2, 1, 3, 20, 1, 0.5));
     /** 1M float parameters, 2 SyncBN layers of 10 channels (21 doubles a round), 5 ms + 1 ms per example. */
     private static final ScalingModel.Workload WORK = new ScalingModel.Workload("test", 1_000_000, 4, 2, 10, 5, 1);
 
@@ -42,8 +45,10 @@ class ScalingModelTest {
         ScalingModel.Breakdown b = MODEL.driverReduce(WORK, at);
         // compute (5 + 32) / (1 + 0.5 * 3) = 14.8
         assertEquals(14.8, b.compute(), EPS);
-        // round: 0.1 + 1.1 + 4 * (0.01 + 0.05 + 21 * (10 + 8 * 1.5) * 1e-6) = 1.441848, 4 of them
-        assertEquals(5.767392, b.bnRounds(), EPS);
+        // round of 21 values: 0.1 + 1.1 + 4 * (0.01 + 21 * 10e-6 + 0.03 + 8 * 21 * 1e-6) on the coordinator's
+        // thread + 4 * (0.04 + 8 * 21 * 0.5e-6) / 2 I/O threads = 1.2 + 0.161512 + 0.080168 = 1.44168, 4 of them
+        assertEquals(5.76672, b.bnRounds(), EPS);
+        // no values: 1.2 + 4 * 0.04 + 4 * 0.04 / 2
         assertEquals(1.44, b.stepRound(), EPS);
         // copies 2 + 4 MB * 1.5 ns/B
         assertEquals(8, b.workerCopies(), EPS);
@@ -51,7 +56,7 @@ class ScalingModelTest {
         assertEquals(12.8, b.ingress(), EPS);
         assertEquals(16, b.egress(), EPS);
         assertEquals(33, b.driverStep(), EPS);
-        assertEquals(91.807392, b.total(), EPS);
+        assertEquals(91.80672, b.total(), EPS);
         assertEquals(1.44 + 12.8 + 33 + 16, b.gradientRound(), EPS);
     }
 
@@ -65,7 +70,7 @@ class ScalingModelTest {
         // a shard owner: 1 + 1M * (3 + 20 / 4) ns
         assertEquals(9, b.driverStep(), EPS);
         assertEquals(2.88, b.stepRound(), EPS);
-        assertEquals(46.847392, b.total(), EPS);
+        assertEquals(46.84672, b.total(), EPS);
     }
 
     @Test
