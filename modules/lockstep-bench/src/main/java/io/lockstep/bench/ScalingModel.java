@@ -180,6 +180,19 @@ final class ScalingModel {
                 shardStep, gather);
     }
 
+    /**
+     * kappa: what the driver's gradient round costs per worker and per parameter once W is at least the driver's
+     * I/O threads, in ns: bytes in (the NIC or their deserialization), the sum, bytes out (the NIC or the
+     * serialization of every reply). The driver's round outgrows a worker's compute T at about W = T / (P kappa).
+     */
+    double kappaNs(Link link, int bytesPerValue) {
+        double wire = bytesPerValue / (link.bytesPerMs() * 1e-6);
+        double in = link.serialized() ? Math.max(wire, bytesPerValue * costs.deserializeNsPerByte()
+                / link.driverIoThreads()) : 0;
+        double out = link.serialized() ? Math.max(wire, bytesPerValue * costs.serializeNsPerByte()) : 0;
+        return in + costs.driverNsPerRankValue() + out;
+    }
+
     double compute(Workload work, Deployment at) {
         double slowdown = at.workersPerHost() > 1 ? costs.coLocationSlowdown() : 1;
         double speedup = 1 + costs.parallelEfficiency() * (at.threadsPerWorker() - 1);

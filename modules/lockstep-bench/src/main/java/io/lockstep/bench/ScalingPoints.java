@@ -51,10 +51,10 @@ public final class ScalingPoints {
             "  --seed S     seed of the networks and the data order (default 42)");
     /** End-to-end runs of every W, interleaved (W = 1..max, then again), so that a burst of load hits a run, not a W. */
     static final int REPEATS = 3;
-    /** Local batches of LeNet-5-BN's compute fit. */
-    private static final int[] COMPUTE_BATCHES = {16, 32, 64, 128};
-    /** Local batches of ResNet-20's compute (about 0.2-0.3 s per example on one thread here). */
-    private static final int[] RESNET_BATCHES = {4, 12};
+    /** Local batches of the compute fits (ResNet-20 takes about 0.1 s per example on one thread here). */
+    private static final int[] LENET_BATCHES = {16, 32, 64, 128};
+    private static final int[] RESNET_BATCHES = {4, 8, 12};
+    private static final int[] MLP_BATCHES = {32, 64, 128, 256};
     /** C of the timed BN all-reduces: MOMENTS of 2C + 1 and SUM of 2C doubles. */
     private static final int[] ROUND_CHANNELS = {16, 512, 8192};
     private static final int[] DRIVER_WORKERS = {1, 2, 4, 8, 16};
@@ -92,7 +92,7 @@ public final class ScalingPoints {
         this.out = out;
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         BenchmarkOptions options;
         try {
             if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
@@ -108,9 +108,15 @@ public final class ScalingPoints {
             System.exit(2);
             return;
         }
-        new ScalingPoints(options, System.out).run();
-        // Spark's barrier-task timer is a non-daemon thread that outlives the SparkContext.
-        System.exit(0);
+        int status = 0;
+        try {
+            new ScalingPoints(options, System.out).run();
+        } catch (Throwable e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // Spark's barrier-task timer is a non-daemon thread that outlives the SparkContext: leave in any case.
+        System.exit(status);
     }
 
     private void run() throws Exception {
@@ -193,52 +199,43 @@ public final class ScalingPoints {
     private Compute measureCompute(ComputeCost.Images fashion, ComputeCost.Images cifarShaped, int cores)
             throws Exception {
         Supplier<Model> lenet = () -> initialized(new MultiLayerNetwork(LeNet5Bn.lockstep(options.seed())));
-        double[][] rows = new double[COMPUTE_BATCHES.length][];
-        double[] millis = new double[COMPUTE_BATCHES.length];
-        double atGlobalBatch = Double.NaN;
-        for (int i = 0; i < COMPUTE_BATCHES.length; i++) {
-            int n = COMPUTE_BATCHES[i];
-            millis[i] = quietly(() -> ComputeCost.alone(lenet, fashion, n, 1, 10, 30)).median();
-            rows[i] = new double[] {1, n};
-            if (n == options.globalBatch()) {
-                atGlobalBatch = millis[i];
-            }
-            out.printf("   LeNet-5-BN worker compute, batch %3d, 1 thread: %8.2f ms%s%n", n, millis[i], others());
-        }
-        double[] fit = LeastSquares.costFit(rows, millis);
-        if (Double.isNaN(atGlobalBatch)) {
-            atGlobalBatch = fit[0] + fit[1] * options.globalBatch();
-        }
+        double[] lenetLine = computeLine(ReferenceNetwork.LENET5_BN, lenet, fashion, LENET_BATCHES, 10, 30);
+        double oneThread = lenetLine[0] + lenetLine[1] * options.globalBatch();
         double onAllCores = quietly(() -> ComputeCost.alone(lenet, fashion, options.globalBatch(), cores, 10, 30))
                 .median();
-        double efficiency = cores > 1 ? (atGlobalBatch / onAllCores - 1) / (cores - 1) : 0;
+        double efficiency = cores > 1 ? (oneThread / onAllCores - 1) / (cores - 1) : 0;
         int shareOfBatch = (options.globalBatch() + cores - 1) / cores;
-        double alone = fit[0] + fit[1] * shareOfBatch;
+        double alone = lenetLine[0] + lenetLine[1] * shareOfBatch;
         double together = quietly(() -> ComputeCost.together(lenet, fashion, shareOfBatch, cores, 10, 30)).median();
-        out.printf("   LeNet-5-BN, batch %d on %d threads: %.2f ms (1 thread: %.2f ms); %d workers of batch %d at once,"
-                        + " 1 thread each: %.2f ms (alone, fitted: %.2f ms)%s%n", options.globalBatch(), cores, onAllCores,
-                atGlobalBatch, cores, shareOfBatch, together, alone, others());
+        out.printf("   LeNet-5-BN, batch %d on %d threads: %.2f ms (1 thread, fitted: %.2f ms); %d workers of batch %d at"
+                        + " once, 1 thread each: %.2f ms (alone, fitted: %.2f ms)%s%n", options.globalBatch(), cores,
+                onAllCores, oneThread, cores, shareOfBatch, together, alone, others());
+        double[] resnetLine = computeLine(ReferenceNetwork.RESNET20, () -> initialized(new ComputationGraph(
+                ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10))), cifarShaped,
+                RESNET_BATCHES, 1, 3);
+        double[] mlpLine = computeLine(ReferenceNetwork.MLP_4M, () -> initialized(new MultiLayerNetwork(
+                Mlp.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), Mlp.DEFAULT_INPUTS,
+                        ReferenceNetwork.MLP_4M_WIDTH, ReferenceNetwork.MLP_4M_WIDTH, 10))), fashion, MLP_BATCHES, 3, 10);
+        return new Compute(lenetLine[0], lenetLine[1], efficiency, together / alone, resnetLine[0], resnetLine[1],
+                mlpLine[1]);
+    }
 
-        Supplier<Model> resnet = () -> initialized(new ComputationGraph(
-                ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10)));
-        double resnetSmall = quietly(() -> ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[0], 1, 1, 3)).median();
-        double resnetLarge = quietly(() -> ComputeCost.alone(resnet, cifarShaped, RESNET_BATCHES[1], 1, 1, 3)).median();
-        Supplier<Model> mlp = () -> initialized(new MultiLayerNetwork(Mlp.configuration(options.seed(), DataType.FLOAT,
-                new Adam(1e-3), Mlp.DEFAULT_INPUTS, ReferenceNetwork.MLP_4M_WIDTH, ReferenceNetwork.MLP_4M_WIDTH, 10)));
-        double mlp32 = quietly(() -> ComputeCost.alone(mlp, fashion, 32, 1, 3, 10)).median();
-        double mlp128 = quietly(() -> ComputeCost.alone(mlp, fashion, 128, 1, 3, 10)).median();
-        double resnetPerExample = (resnetLarge - resnetSmall) / (RESNET_BATCHES[1] - RESNET_BATCHES[0]);
-        double mlpPerExample = (mlp128 - mlp32) / 96;
-        out.printf("   ResNet-20 (synthetic 32x32x3), 1 thread: batch %d %.1f ms, batch %d %.1f ms -> %.2f ms per example"
-                        + " (%.2f GFLOP/s at 6 x %.1fM multiply-adds)%s%n", RESNET_BATCHES[0], resnetSmall,
-                RESNET_BATCHES[1], resnetLarge, resnetPerExample,
-                gflops(ReferenceNetwork.RESNET20, resnetPerExample), ReferenceNetwork.RESNET20.forwardMacs() / 1e6,
-                others());
-        out.printf("   MLP 784-1700-1700-10, 1 thread: batch 32 %.1f ms, batch 128 %.1f ms -> %.3f ms per example"
-                        + " (%.2f GFLOP/s)%s%n", mlp32, mlp128, mlpPerExample,
-                gflops(ReferenceNetwork.MLP_4M, mlpPerExample), others());
-        return new Compute(fit[0], fit[1], efficiency, together / alone,
-                Math.max(0, resnetSmall - RESNET_BATCHES[0] * resnetPerExample), resnetPerExample, mlpPerExample);
+    /** A worker's compute on one thread at several local batches, fitted to fixed + perExample * n: {fixed, perExample}. */
+    private double[] computeLine(ReferenceNetwork network, Supplier<Model> model, ComputeCost.Images images,
+                                 int[] batches, int warmup, int steps) throws Exception {
+        double[][] rows = new double[batches.length][];
+        double[] millis = new double[batches.length];
+        StringBuilder line = new StringBuilder("   " + network.name() + " worker compute, 1 thread:");
+        for (int i = 0; i < batches.length; i++) {
+            int n = batches[i];
+            millis[i] = quietly(() -> ComputeCost.alone(model, images, n, 1, warmup, steps)).median();
+            rows[i] = new double[] {1, n};
+            line.append(String.format(" batch %d %.2f ms,", n, millis[i]));
+        }
+        double[] fit = LeastSquares.costFit(rows, millis);
+        out.printf("%s -> %.3f ms + %.4f ms per example (%.2f GFLOP/s at 6 x %.2fM multiply-adds)%s%n", line, fit[0],
+                fit[1], gflops(network, fit[1]), network.forwardMacs() / 1e6, others());
+        return fit;
     }
 
     private TransferCost measureTransfer() throws Exception {
@@ -464,6 +461,9 @@ public final class ScalingPoints {
                 }
                 out.println(line);
             }
+            out.printf("   kappa, the driver's gradient round per worker and parameter: %.2f ns (the wire alone: %.2f ns"
+                            + " each way); the round outgrows a worker's compute T at W = T / (P kappa)%n",
+                    model.kappaNs(link, Float.BYTES), Float.BYTES / (link.bytesPerMs() * 1e-6));
             for (ScalingModel.Workload w : works) {
                 out.println("   " + saturation(model, w, link, ""));
             }

@@ -74,6 +74,14 @@ class ScalingModelTest {
     }
 
     @Test
+    void kappaIsTheDriversCostPerWorkerAndParameter() {
+        // 4 B at 1.25 B/ns = 3.2 ns in (deserializing on 2 threads: 1 ns), sum 3 ns, out max(3.2, 4 B * 1 ns/B) = 4
+        assertEquals(10.2, MODEL.kappaNs(ScalingModel.Link.ethernet("10 GbE", 10, 1.1, 2), 4), EPS);
+        // in one JVM only the sum is left
+        assertEquals(3, MODEL.kappaNs(ScalingModel.Link.inProcess(), 4), EPS);
+    }
+
+    @Test
     void impossibleSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> new ScalingModel.Deployment(0, 32, 1, 1, 1, ScalingModel.Link.inProcess()));
