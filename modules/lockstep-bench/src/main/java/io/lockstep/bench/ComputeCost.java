@@ -20,8 +20,9 @@ import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * A worker's compute per step, without Spark: {@link WorkerReplica#computeStep} (forward, backward, the gradient
- * copy) on a local batch, with its SyncBN layers on a collective of one rank (its all-reduces return at once), on a
- * given number of ND4J threads. Each batch is built before its clock starts.
+ * copy; oneDNN's kernels where the replica installs them) on a local batch, with its SyncBN layers on a collective
+ * of one rank (its all-reduces return at once), with ND4J's threads as a Lockstep worker sets them. Each batch is
+ * built before its clock starts.
  */
 final class ComputeCost {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
@@ -33,10 +34,13 @@ final class ComputeCost {
     record Images(LabeledImages images, ChannelNormalization normalization) {
     }
 
-    /** One worker alone: per-step times of {@code steps} steps after {@code warmup}, on {@code threads} threads. */
+    /**
+     * One worker alone, on this thread: per-step times of {@code steps} steps after {@code warmup}, with ND4J's
+     * threads set as a Lockstep worker sets them.
+     */
     static Summary alone(Supplier<Model> model, Images images, int localBatch, int threads, int warmup, int steps)
             throws Exception {
-        Nd4jThreads.use(threads);
+        Nd4jThreads.useAsBarrierWorker(threads);
         return Summary.ofNanos(run(model.get(), images, localBatch, warmup, steps, 0, null));
     }
 
@@ -46,7 +50,6 @@ final class ComputeCost {
      */
     static Summary together(Supplier<Model> model, Images images, int localBatch, int workers, int warmup, int steps)
             throws Exception {
-        Nd4jThreads.use(1);
         CyclicBarrier stepStart = new CyclicBarrier(workers);
         List<Model> models = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
@@ -58,7 +61,10 @@ final class ComputeCost {
             for (int w = 0; w < workers; w++) {
                 Model replica = models.get(w);
                 int offset = w * localBatch;
-                times.add(pool.submit(() -> run(replica, images, localBatch, warmup, steps, offset, stepStart)));
+                times.add(pool.submit(() -> {
+                    Nd4jThreads.useAsBarrierWorker(1);
+                    return run(replica, images, localBatch, warmup, steps, offset, stepStart);
+                }));
             }
             List<Long> all = new ArrayList<>();
             for (Future<long[]> t : times) {

@@ -9,16 +9,18 @@ package io.lockstep.bench;
  *   step         = compute + bnRounds + stepRound + workerCopies + ingress + driverStep + egress
  *   compute      = slowdown (fixed + perExample n) / (1 + efficiency (k - 1)) max(1, h k / C)
  *                  (slowdown = coLocationSlowdown when h &gt; 1, else 1)
- *   round(W, m)  = roundBase + link.latency + W (roundPerRank + m roundPerValue [+ replySer + 8 m ser])
- *                  [+ W (requestDe + 8 m de) / min(W, ioThreads)]
+ *   round(W, m)  = roundBase + link.latency + W (roundPerRank + m roundPerValue
+ *                  [+ requestDe + replySer + 8 m (de + ser)])
  *   bnRounds     = 2 L round(W, 2c + 1)       (a forward and a backward all-reduce per SyncBN layer)
  *   stepRound    = round(W, 0)                (the gradient round's latency; its bytes are below)
  *   workerCopies = P copy [+ P b (ser + de)]  (gradient out, parameters in, every worker at once)
- *   ingress      = [max(W P b / bandwidth, W P b de / min(W, ioThreads))]
+ *   ingress      = [max(W P b / bandwidth, W P b de)]
  *   driverStep   = driverFixed + W P driverPerRankValue + P driverPerValue
- *   egress       = [max(W P b / bandwidth, W P b ser)]   (the coordinator's thread serializes every reply)
+ *   egress       = [max(W P b / bandwidth, W P b ser)]
  * </pre>
  * Terms in brackets apply across JVMs only ({@link Link#serialized()}); in Spark local mode messages are objects.
+ * Between JVMs the coordinator's one thread decodes every request and encodes every reply ({@code SparkRpc} carries
+ * them as bytes), so a round's and the gradient round's (de)serialization on the driver is serial.
  * {@link #shardedReduce} replaces the driver's gradient round by a reduce-scatter and all-gather among the workers
  * over W shards of P / W values.
  */
@@ -62,24 +64,23 @@ final class ScalingModel {
      *
      * @param serialized      whether messages are Java-serialized (between JVMs) or handed over as objects (local mode)
      * @param bytesPerMs      the driver NIC's bandwidth each way (full duplex), infinite in one JVM
-     * @param latencyMs       added to every round: the network round trip plus Spark RPC's cost of crossing JVMs
-     * @param driverIoThreads threads that deserialize the workers' messages on the driver (Spark's RPC I/O threads)
+     * @param latencyMs  added to every round: the network round trip plus Spark RPC's cost of crossing JVMs
      */
-    record Link(String name, boolean serialized, double bytesPerMs, double latencyMs, int driverIoThreads) {
+    record Link(String name, boolean serialized, double bytesPerMs, double latencyMs) {
         Link {
-            if (!(bytesPerMs > 0) || latencyMs < 0 || driverIoThreads < 1) {
-                throw new IllegalArgumentException("link " + name + " needs a positive bandwidth and I/O threads");
+            if (!(bytesPerMs > 0) || latencyMs < 0) {
+                throw new IllegalArgumentException("link " + name + " needs a positive bandwidth and latency >= 0");
             }
         }
 
         /** Spark local mode: the driver and the tasks in one JVM. */
         static Link inProcess() {
-            return new Link("in one JVM", false, Double.POSITIVE_INFINITY, 0, 1);
+            return new Link("in one JVM", false, Double.POSITIVE_INFINITY, 0);
         }
 
         /** @param gigabits the NIC's rate in Gbit/s */
-        static Link ethernet(String name, double gigabits, double latencyMs, int driverIoThreads) {
-            return new Link(name, true, gigabits * 1e9 / 8 / 1e3, latencyMs, driverIoThreads);
+        static Link ethernet(String name, double gigabits, double latencyMs) {
+            return new Link(name, true, gigabits * 1e9 / 8 / 1e3, latencyMs);
         }
     }
 
@@ -114,14 +115,14 @@ final class ScalingModel {
      * @param roundBaseMs          a coordinator round's latency that does not grow with W
      * @param roundPerRankMs       the coordinator thread's cost per rank and round (receive, gather, reply)
      * @param roundNsPerValue      its cost per value and rank of an all-reduce (the reduction)
-     * @param replySerializeMs     Java serialization of a small reply (on the coordinator's thread, once per rank)
-     * @param requestDeserializeMs Java deserialization of a small request (on the driver's RPC I/O threads)
+     * @param replySerializeMs     encoding a small reply for the wire (on the coordinator's thread, once per rank)
+     * @param requestDeserializeMs decoding a small request from the wire (on the coordinator's thread)
      * @param copyNsPerValue       a worker's copies per parameter and step: the gradient out, the parameters in
      * @param driverFixedMs        the driver's step cost that does not grow with W or P
      * @param driverNsPerRankValue the driver's cost per contribution value (summing the W gradients)
      * @param driverNsPerValue     its cost per parameter (divide, running statistics, norms, guard, updater, reply copy)
-     * @param serializeNsPerByte   Java serialization of a float vector, one thread
-     * @param deserializeNsPerByte Java deserialization of a float vector, one thread
+     * @param serializeNsPerByte   encoding a float vector for the wire (Java serialization, then Spark's of the bytes)
+     * @param deserializeNsPerByte decoding it (both deserializations)
      */
     record Costs(double parallelEfficiency, double coLocationSlowdown, double roundBaseMs, double roundPerRankMs,
                  double roundNsPerValue, double replySerializeMs, double requestDeserializeMs, double copyNsPerValue,
@@ -148,8 +149,7 @@ final class ScalingModel {
         Link link = at.link();
         double volume = at.workers() * work.bytes(); // W P b: through the driver's NIC each way
         double ingress = link.serialized()
-                ? Math.max(volume / link.bytesPerMs(),
-                        volume * costs.deserializeNsPerByte() * 1e-6 / Math.min(at.workers(), link.driverIoThreads()))
+                ? Math.max(volume / link.bytesPerMs(), volume * costs.deserializeNsPerByte() * 1e-6)
                 : 0;
         double egress = link.serialized()
                 ? Math.max(volume / link.bytesPerMs(), volume * costs.serializeNsPerByte() * 1e-6)
@@ -181,14 +181,13 @@ final class ScalingModel {
     }
 
     /**
-     * kappa: what the driver's gradient round costs per worker and per parameter once W is at least the driver's
-     * I/O threads, in ns: bytes in (the NIC or their deserialization), the sum, bytes out (the NIC or the
-     * serialization of every reply). The driver's round outgrows a worker's compute T at about W = T / (P kappa).
+     * kappa: what the driver's gradient round costs per worker and per parameter, in ns: bytes in (the NIC or their
+     * decoding), the sum, bytes out (the NIC or the encoding of every reply). The driver's round outgrows a worker's
+     * compute T at about W = T / (P kappa).
      */
     double kappaNs(Link link, int bytesPerValue) {
         double wire = bytesPerValue / (link.bytesPerMs() * 1e-6);
-        double in = link.serialized() ? Math.max(wire, bytesPerValue * costs.deserializeNsPerByte()
-                / link.driverIoThreads()) : 0;
+        double in = link.serialized() ? Math.max(wire, bytesPerValue * costs.deserializeNsPerByte()) : 0;
         double out = link.serialized() ? Math.max(wire, bytesPerValue * costs.serializeNsPerByte()) : 0;
         return in + costs.driverNsPerRankValue() + out;
     }
@@ -206,19 +205,16 @@ final class ScalingModel {
 
     /**
      * One coordinator round of W ranks, each contributing {@code values} doubles: the coordinator's thread takes the
-     * ranks one by one (and, between JVMs, serializes each reply); the driver's RPC I/O threads deserialize the
-     * requests side by side.
+     * ranks one by one (and, between JVMs, decodes each request and encodes each reply).
      */
     double round(Deployment at, double values) {
         Link link = at.link();
         double perRank = costs.roundPerRankMs() + values * costs.roundNsPerValue() * 1e-6;
-        double perRankSideBySide = 0;
         if (link.serialized()) {
-            perRank += costs.replySerializeMs() + 8 * values * costs.serializeNsPerByte() * 1e-6;
-            perRankSideBySide = costs.requestDeserializeMs() + 8 * values * costs.deserializeNsPerByte() * 1e-6;
+            perRank += costs.requestDeserializeMs() + costs.replySerializeMs()
+                    + 8 * values * (costs.deserializeNsPerByte() + costs.serializeNsPerByte()) * 1e-6;
         }
-        return costs.roundBaseMs() + link.latencyMs() + at.workers() * perRank
-                + at.workers() * perRankSideBySide / Math.min(at.workers(), link.driverIoThreads());
+        return costs.roundBaseMs() + link.latencyMs() + at.workers() * perRank;
     }
 
     private double workerCopies(Workload work, Deployment at) {

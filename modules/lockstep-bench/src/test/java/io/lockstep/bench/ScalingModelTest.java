@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class ScalingModelTest {
     private static final double EPS = 1e-9;
     /**
-     * e 0.5, slowdown 1.2, rounds 0.1 ms + 0.01 ms/rank + 10 ns/value, small reply serialized 0.03 ms, request
-     * deserialized 0.04 ms, copies 2 ns/value, driver 1 ms + 3 ns per value and rank + 20 ns per value, serialization
+     * e 0.5, slowdown 1.2, rounds 0.1 ms + 0.01 ms/rank + 10 ns/value, small reply encoded 0.03 ms, request
+     * decoded 0.04 ms, copies 2 ns/value, driver 1 ms + 3 ns per value and rank + 20 ns per value, serialization
      * 1 ns/B, deserialization 0.5 ns/B.
      */
     private static final ScalingModel MODEL = new ScalingModel(new ScalingModel.Costs(0.5, 1.2, 0.1, 0.01, 10, 0.03,
@@ -40,43 +40,43 @@ class ScalingModelTest {
 
     @Test
     void fourHostsOnTenGigabitEthernet() {
-        ScalingModel.Link link = ScalingModel.Link.ethernet("10 GbE", 10, 1.1, 2);
+        ScalingModel.Link link = ScalingModel.Link.ethernet("10 GbE", 10, 1.1);
         ScalingModel.Deployment at = new ScalingModel.Deployment(4, 32, 4, 1, 4, link);
         ScalingModel.Breakdown b = MODEL.driverReduce(WORK, at);
         // compute (5 + 32) / (1 + 0.5 * 3) = 14.8
         assertEquals(14.8, b.compute(), EPS);
-        // round of 21 values: 0.1 + 1.1 + 4 * (0.01 + 21 * 10e-6 + 0.03 + 8 * 21 * 1e-6) on the coordinator's
-        // thread + 4 * (0.04 + 8 * 21 * 0.5e-6) / 2 I/O threads = 1.2 + 0.161512 + 0.080168 = 1.44168, 4 of them
-        assertEquals(5.76672, b.bnRounds(), EPS);
-        // no values: 1.2 + 4 * 0.04 + 4 * 0.04 / 2
-        assertEquals(1.44, b.stepRound(), EPS);
+        // round of 21 values: 0.1 + 1.1 + 4 * (0.01 + 21 * 10e-6 + 0.04 + 0.03 + 8 * 21 * 1.5e-6) on the
+        // coordinator's thread = 1.2 + 4 * 0.080462 = 1.521848, 4 of them
+        assertEquals(6.087392, b.bnRounds(), EPS);
+        // no values: 1.2 + 4 * (0.01 + 0.04 + 0.03)
+        assertEquals(1.52, b.stepRound(), EPS);
         // copies 2 + 4 MB * 1.5 ns/B
         assertEquals(8, b.workerCopies(), EPS);
-        // W P b = 16 MB: 12.8 ms at 1.25 GB/s; deserialized on 2 threads 4 ms; serialized on one 16 ms
+        // W P b = 16 MB: 12.8 ms at 1.25 GB/s; decoded in 8 ms, encoded in 16 ms
         assertEquals(12.8, b.ingress(), EPS);
         assertEquals(16, b.egress(), EPS);
         assertEquals(33, b.driverStep(), EPS);
-        assertEquals(91.80672, b.total(), EPS);
-        assertEquals(1.44 + 12.8 + 33 + 16, b.gradientRound(), EPS);
+        assertEquals(92.207392, b.total(), EPS);
+        assertEquals(1.52 + 12.8 + 33 + 16, b.gradientRound(), EPS);
     }
 
     @Test
     void theShardedReduceMovesPOverWPerPeer() {
-        ScalingModel.Link link = ScalingModel.Link.ethernet("10 GbE", 10, 1.1, 2);
+        ScalingModel.Link link = ScalingModel.Link.ethernet("10 GbE", 10, 1.1);
         ScalingModel.Breakdown b = MODEL.shardedReduce(WORK, new ScalingModel.Deployment(4, 32, 4, 1, 4, link));
         // each phase: 3/4 * 4 MB = 3 MB per worker, 2.4 ms; deserializing 4 MB 2 ms, serializing 4 ms
         assertEquals(2.4, b.ingress(), EPS);
         assertEquals(4, b.egress(), EPS);
         // a shard owner: 1 + 1M * (3 + 20 / 4) ns
         assertEquals(9, b.driverStep(), EPS);
-        assertEquals(2.88, b.stepRound(), EPS);
-        assertEquals(46.84672, b.total(), EPS);
+        assertEquals(3.04, b.stepRound(), EPS);
+        assertEquals(47.327392, b.total(), EPS);
     }
 
     @Test
     void kappaIsTheDriversCostPerWorkerAndParameter() {
-        // 4 B at 1.25 B/ns = 3.2 ns in (deserializing on 2 threads: 1 ns), sum 3 ns, out max(3.2, 4 B * 1 ns/B) = 4
-        assertEquals(10.2, MODEL.kappaNs(ScalingModel.Link.ethernet("10 GbE", 10, 1.1, 2), 4), EPS);
+        // in max(4 B at 1.25 B/ns = 3.2, decoding 4 B * 0.5 ns/B = 2), sum 3, out max(3.2, 4 B * 1 ns/B = 4)
+        assertEquals(10.2, MODEL.kappaNs(ScalingModel.Link.ethernet("10 GbE", 10, 1.1), 4), EPS);
         // in one JVM only the sum is left
         assertEquals(3, MODEL.kappaNs(ScalingModel.Link.inProcess(), 4), EPS);
     }
@@ -85,7 +85,7 @@ class ScalingModelTest {
     void impossibleSettingsAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> new ScalingModel.Deployment(0, 32, 1, 1, 1, ScalingModel.Link.inProcess()));
-        assertThrows(IllegalArgumentException.class, () -> ScalingModel.Link.ethernet("none", 0, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> ScalingModel.Link.ethernet("none", 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new ScalingModel.Workload("empty", 0, 4, 0, 0, 0, 0));
     }
 }
