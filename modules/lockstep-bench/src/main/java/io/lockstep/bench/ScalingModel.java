@@ -162,17 +162,19 @@ final class ScalingModel {
 
     /**
      * The same step with the gradient reduced among the workers: each owns P / W values, takes everyone's part of
-     * them (reduce-scatter), reduces and updates its shard, and sends it to everyone (all-gather). Each worker's NIC
-     * then carries (W - 1) / W P b each way per phase, whatever W is; the driver keeps the SyncBN rounds.
+     * them (reduce-scatter), reduces and updates its shard, and sends it to everyone (all-gather). Each worker then
+     * sends and receives (W - 1) / W P b per phase, whatever W is, through its host's NIC (shared by the host's h
+     * workers); the driver keeps the SyncBN rounds.
      */
     Breakdown shardedReduce(Workload work, Deployment at) {
         Link link = at.link();
-        double peers = (at.workers() - 1.0) / at.workers() * work.bytes(); // what a worker sends (and receives) per phase
+        // what a host's NIC carries each way per phase: its workers' (W - 1) / W P b each
+        double perHost = at.workersPerHost() * (at.workers() - 1.0) / at.workers() * work.bytes();
         double scatter = link.serialized()
-                ? Math.max(peers / link.bytesPerMs(), work.bytes() * costs.deserializeNsPerByte() * 1e-6)
+                ? Math.max(perHost / link.bytesPerMs(), work.bytes() * costs.deserializeNsPerByte() * 1e-6)
                 : 0;
         double gather = link.serialized()
-                ? Math.max(peers / link.bytesPerMs(), work.bytes() * costs.serializeNsPerByte() * 1e-6)
+                ? Math.max(perHost / link.bytesPerMs(), work.bytes() * costs.serializeNsPerByte() * 1e-6)
                 : 0;
         double shardStep = costs.driverFixedMs() + 1e-6 * work.parameters()
                 * (costs.driverNsPerRankValue() + costs.driverNsPerValue() / at.workers());

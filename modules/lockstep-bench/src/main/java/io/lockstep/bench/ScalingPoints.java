@@ -69,9 +69,13 @@ public final class ScalingPoints {
     private static final int LARGE_ROUND_VALUES = 431_080;
     /** Assumed: a TCP round trip between two hosts of one rack. */
     static final double RACK_RTT_MS = 0.1;
-    /** The projections' workers: executors of 4 cores, one per host, 32 examples each per step. */
-    static final int PROJECTION_THREADS = 4;
+    /**
+     * The projections' workers: 32 examples each per step, one thread each (spark.task.cpus = 1, as local mode runs
+     * them), 4 to a host of 4 cores. One thread per worker needs no thread efficiency beyond what this 2-core machine
+     * can measure (for LeNet-5-BN on oneDNN a second thread even slows a worker down).
+     */
     static final int PROJECTION_LOCAL_BATCH = 32;
+    static final int PROJECTION_CORES_PER_HOST = 4;
     static final int[] PROJECTION_WORKERS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
     private static final double BUSY_SHARE = 0.05;
     /** Each measurement waits (at most {@link #QUIET_WAIT}) until others take at most this share of the cores. */
@@ -426,9 +430,9 @@ public final class ScalingPoints {
             }
         }
         out.println();
-        out.printf("6. projections: %d examples per worker, %d threads per worker, one worker per host; links add %.3f"
-                        + " ms (crossing JVMs, section 5) + %.1f ms (rack round trip) per round%n", PROJECTION_LOCAL_BATCH,
-                PROJECTION_THREADS, crossJvmMs, RACK_RTT_MS);
+        out.printf("6. projections: %d examples per worker, one thread each, %d workers to a host of as many cores;"
+                        + " links add %.3f ms (crossing JVMs, section 5) + %.1f ms (rack round trip) per round%n",
+                PROJECTION_LOCAL_BATCH, PROJECTION_CORES_PER_HOST, crossJvmMs, RACK_RTT_MS);
         for (ScalingModel.Workload w : works) {
             out.printf("   %-12s P = %,12d  L = %2d  compute on 1 core: %.3f ms + %.3f ms per example%n", w.name(),
                     w.parameters(), w.bnLayers(), w.fixedMs(), w.perExampleMs());
@@ -500,8 +504,8 @@ public final class ScalingPoints {
     }
 
     private static ScalingModel.Deployment projected(int workers, ScalingModel.Link link) {
-        return new ScalingModel.Deployment(workers, PROJECTION_LOCAL_BATCH, PROJECTION_THREADS, 1, PROJECTION_THREADS,
-                link);
+        return new ScalingModel.Deployment(workers, PROJECTION_LOCAL_BATCH, 1,
+                Math.min(workers, PROJECTION_CORES_PER_HOST), PROJECTION_CORES_PER_HOST, link);
     }
 
     private static String orNever(Integer w) {

@@ -71,6 +71,10 @@ class ScalingModelTest {
         assertEquals(9, b.driverStep(), EPS);
         assertEquals(3.04, b.stepRound(), EPS);
         assertEquals(47.327392, b.total(), EPS);
+        // two workers to a host share its NIC: 2 * 3 MB a phase, 4.8 ms
+        ScalingModel.Breakdown shared = MODEL.shardedReduce(WORK, new ScalingModel.Deployment(4, 32, 1, 2, 2, link));
+        assertEquals(4.8, shared.ingress(), EPS);
+        assertEquals(4.8, shared.egress(), EPS);
     }
 
     @Test
