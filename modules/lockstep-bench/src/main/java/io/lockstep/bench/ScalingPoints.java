@@ -39,6 +39,9 @@ import org.nd4j.linalg.learning.config.Adam;
 public final class ScalingPoints {
     /** This benchmark's defaults, given before the user's arguments (a later option wins). */
     private static final String[] DEFAULTS = {"--workers", "4", "--steps", "60", "--warmup", "10", "--rounds", "300"};
+    /** The options of {@link BenchmarkOptions} this benchmark uses (it has no profile to take). */
+    private static final List<String> TAKEN = List.of("--workers", "--steps", "--warmup", "--rounds", "--batch", "--data",
+            "--no-fetch", "--seed");
     static final String USAGE = String.join("\n",
             "usage: run.sh scaling [--workers W] [--steps N] [--warmup N] [--rounds N] [--batch B] [--data DIR]",
             "                      [--no-fetch] [--seed S]",
@@ -60,12 +63,12 @@ public final class ScalingPoints {
     private static final int[] DRIVER_WORKERS = {1, 2, 4, 8, 16};
     /**
      * A round of 2 ranks (256 doubles) between JVMs over loopback TCP: docs/benchmarks.md, "The coordinator", has
-     * 1.2-1.3 ms; SparkRpcTest's measurement at this commit (messages cross as bytes since 21f7d6a), 1.43-1.46 ms.
+     * 1.2-1.3 ms; SparkRpcTest measured 1.43-1.46 ms at commit 46cb516 (messages cross as bytes since 21f7d6a).
      */
     static final double CROSS_JVM_ROUND_MS = 1.44;
     /** docs/benchmarks.md, "Across JVMs": the gradient step round of 2 executors, {floats each way, median ms}. */
     private static final double[][] CITED_STEP_ROUNDS = {{431_080, 14.2}, {4_000_000, 87.1}};
-    /** An all-reduce of 431,080 doubles between 2 JVMs: 25-30 ms in docs/benchmarks.md, 25.9-26.2 ms at this commit. */
+    /** An all-reduce of 431,080 doubles between 2 JVMs: 25-30 ms in docs/benchmarks.md, 25.9-26.2 ms at 46cb516. */
     private static final int LARGE_ROUND_VALUES = 431_080;
     /** Assumed: a TCP round trip between two hosts of one rack. */
     static final double RACK_RTT_MS = 0.1;
@@ -101,6 +104,11 @@ public final class ScalingPoints {
             if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
                 System.out.println(USAGE);
                 return;
+            }
+            for (String arg : args) {
+                if (arg.startsWith("--") && !TAKEN.contains(arg)) {
+                    throw new IllegalArgumentException("unknown option " + arg);
+                }
             }
             String[] all = Arrays.copyOf(DEFAULTS, DEFAULTS.length + args.length);
             System.arraycopy(args, 0, all, DEFAULTS.length, args.length);
@@ -175,8 +183,8 @@ public final class ScalingPoints {
         double[] round = fitRounds(rounds);
         ScalingModel model = new ScalingModel(new ScalingModel.Costs(compute.efficiency, compute.coLocation, round[0],
                 round[1], round[2] * 1e6, transfer.replySerializeMs(), transfer.requestDeserializeMs(),
-                transfer.copyNsPerValue(), driver[0], driver[1] * 1e6,
-                driver[2] * 1e6, transfer.serializeNsPerByte(), transfer.deserializeNsPerByte()));
+                transfer.copyNsPerValue(), driver[0], driver[1] * 1e6, driver[2] * 1e6, transfer.serializeNsPerByte(),
+                transfer.deserializeNsPerByte()));
         ScalingModel.Workload lenetWork = ReferenceNetwork.LENET5_BN.measured(compute.lenetFixedMs,
                 compute.lenetPerExampleMs);
         printConstants(model.costs(), compute);
@@ -247,8 +255,8 @@ public final class ScalingPoints {
                 (int) (2 * ReferenceNetwork.LENET5_BN.bnChannels() + 1)));
         out.printf("   a worker's copies (FlatVector.of + copyInto): %.3f ns per value; a float vector onto the wire between"
                         + " JVMs (serialized by SparkRpc, then by Spark) %.3f ns/byte, off it %.3f ns/byte (1M and 4M"
-                        + " values); a SyncBN round of %d doubles: reply encoded %.4f ms, request decoded %.4f ms%s%n", t.copyNsPerValue(),
-                t.serializeNsPerByte(), t.deserializeNsPerByte(), t.messageValues(), t.replySerializeMs(),
+                        + " values); a SyncBN round of %d doubles: reply encoded %.4f ms, request decoded %.4f ms%s%n",
+                t.copyNsPerValue(), t.serializeNsPerByte(), t.deserializeNsPerByte(), t.messageValues(), t.replySerializeMs(),
                 t.requestDeserializeMs(), others());
         return t;
     }
@@ -350,8 +358,8 @@ public final class ScalingPoints {
                         + " replySer=%.4fms requestDe=%.4fms copy=%.3fns/value driver=%.3fms+%.3fns*W*P+%.3fns*P"
                         + " ser=%.3fns/B de=%.3fns/B%n",
                 c.parallelEfficiency(), c.coLocationSlowdown(), c.roundBaseMs(), c.roundPerRankMs(), c.roundNsPerValue(),
-                c.replySerializeMs(), c.requestDeserializeMs(), c.copyNsPerValue(), c.driverFixedMs(), c.driverNsPerRankValue(), c.driverNsPerValue(),
-                c.serializeNsPerByte(), c.deserializeNsPerByte());
+                c.replySerializeMs(), c.requestDeserializeMs(), c.copyNsPerValue(), c.driverFixedMs(),
+                c.driverNsPerRankValue(), c.driverNsPerValue(), c.serializeNsPerByte(), c.deserializeNsPerByte());
     }
 
     private void printValidation(ScalingModel model, ScalingModel.Workload lenet,
@@ -372,9 +380,9 @@ public final class ScalingPoints {
             Summary measured = Summary.ofMillis(medians);
             double min = Arrays.stream(medians).min().orElseThrow();
             double max = Arrays.stream(medians).max().orElseThrow();
-            out.printf("   %2d %7d %5d | %8.2f %8.2f %8.3f %8.3f %8.2f | %9.2f | %9.2f [%8.2f..%8.2f] %+7.1f%% | %8.2f %8.2f%n",
-                    w, at.threadsPerWorker(), at.localBatch(), b.compute(), b.bnRounds(), b.stepRound(),
-                    b.workerCopies(), b.driverStep(), b.total(), measured.median(), min, max,
+            out.printf("   %2d %7d %5d | %8.2f %8.2f %8.3f %8.3f %8.2f | %9.2f | %9.2f [%8.2f..%8.2f] %+7.1f%%"
+                            + " | %8.2f %8.2f%n", w, at.threadsPerWorker(), at.localBatch(), b.compute(), b.bnRounds(),
+                    b.stepRound(), b.workerCopies(), b.driverStep(), b.total(), measured.median(), min, max,
                     100 * (b.total() / measured.median() - 1), b.driverStep(), Summary.ofMillis(drivers).median());
         }
     }
