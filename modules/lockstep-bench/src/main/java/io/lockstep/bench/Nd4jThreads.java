@@ -1,9 +1,9 @@
 package io.lockstep.bench;
 
+import io.lockstep.runner.WorkerThreads;
 import java.io.Serializable;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * ND4J's thread counts as this JVM sees them at one moment, and the way to set them. All three are process-wide
@@ -37,14 +37,11 @@ record Nd4jThreads(int maxThreads, int maxMasterThreads, int blas, String omp) i
     }
 
     /**
-     * What {@link io.lockstep.spark.train.SparkTrainer}'s workers set (lockstep-spark's {@code ShardWorker}):
-     * libnd4j's two limits, since commit 3a168ae OpenBLAS's pool, and since commit ccdde32 the OpenMP team size of
-     * the calling thread (it sizes the teams of the oneDNN convolutions that thread starts): call it on the thread
-     * that computes.
+     * What {@link io.lockstep.spark.train.SparkTrainer}'s workers set ({@link WorkerThreads#limitTo}): also the
+     * OpenMP team size of the calling thread, so call it on the thread that computes.
      */
     static void useAsBarrierWorker(int threads) {
-        use(threads);
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        WorkerThreads.limitTo(threads);
     }
 
     @Override

@@ -3,14 +3,13 @@ package io.lockstep.spark.train;
 import io.lockstep.model.Network;
 import io.lockstep.runner.ShardPlan;
 import io.lockstep.runner.WorkerReplica;
+import io.lockstep.runner.WorkerThreads;
 import io.lockstep.spark.coordinator.SparkCollective;
 import io.lockstep.step.WorkerContribution;
 import java.io.Serializable;
 import java.util.Collections;
 import org.apache.spark.BarrierTaskContext;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
 import scala.collection.Iterator;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
@@ -35,14 +34,7 @@ final class ShardWorker extends AbstractFunction1<Iterator<WorkerShard>, Iterato
         int rank = task.partitionId();
         WorkerShard shard = partition.next();
         if (plan.threadsPerTask() > 0) {
-            Nd4j.getEnvironment().setMaxThreads(plan.threadsPerTask());
-            Nd4j.getEnvironment().setMaxMasterThreads(plan.threadsPerTask());
-            // OpenBLAS keeps its own pool (every matrix multiply: dense layers and im2col convolutions); left at the
-            // JVM's cores, W tasks in one JVM oversubscribe them (measured: 494 ms a step instead of 151 ms).
-            Nd4j.factory().blas().setMaxThreads(plan.threadsPerTask());
-            // OpenMP's team size is this thread's own setting (libnd4j reports 4 on 2 cores): it sizes the teams of
-            // oneDNN's convolutions that this task starts, whose idle members spin and take the cores from the others.
-            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(plan.threadsPerTask());
+            WorkerThreads.limitTo(plan.threadsPerTask());
         }
         // A re-run of a failed stage: its attempt number tells it apart, and it starts where the driver stands.
         int attempt = plan.launch() * ShardTrainer.ATTEMPTS_PER_LAUNCH + task.stageAttemptNumber();
