@@ -6,10 +6,9 @@ package io.lockstep.bench;
  * Times in ms, {@code n} the local batch, {@code b} bytes per value, {@code k} threads per worker, {@code h} workers
  * per host of {@code C} cores:
  * <pre>
- *   step         = compute + waits + bnRounds + stepRound + workerCopies + ingress + driverStep + egress
+ *   step         = compute + bnRounds + stepRound + workerCopies + ingress + driverStep + egress
  *   compute      = slowdown (fixed + perExample n) / (1 + efficiency (k - 1)) max(1, h k / C)
  *                  (slowdown = coLocationSlowdown when h &gt; 1, else 1)
- *   waits        = sqrt(2L + 1) jitter compute g(W)   (for the slowest of W at the 2L + 1 meeting points)
  *   round(W, m)  = roundBase + link.latency + W (roundPerRank + m roundPerValue
  *                  [+ requestDe + replySer + 8 m (de + ser)])
  *   bnRounds     = 2 L round(W, 2c + 1)       (a forward and a backward all-reduce per SyncBN layer)
@@ -19,9 +18,7 @@ package io.lockstep.bench;
  *   driverStep   = driverFixed + W P driverPerRankValue + P driverPerValue
  *   egress       = [max(W P b / bandwidth, W P b ser)]
  * </pre>
- * g(W) is the expected largest of W standard normal variables ({@link #expectedMaxOfStandardNormals}): each of
- * the 2L + 1 stretches of compute between meeting points varies by jitter compute / sqrt(2L + 1) from worker to
- * worker and step to step, and everyone waits for the slowest. Terms in brackets apply across JVMs only ({@link Link#serialized()}); in Spark local mode messages are objects.
+ * Terms in brackets apply across JVMs only ({@link Link#serialized()}); in Spark local mode messages are objects.
  * Between JVMs the coordinator's one thread decodes every request and encodes every reply ({@code SparkRpc} carries
  * them as bytes), so a round's and the gradient round's (de)serialization on the driver is serial.
  * {@link #shardedReduce} replaces the driver's gradient round by a reduce-scatter and all-gather among the workers
@@ -115,8 +112,6 @@ final class ScalingModel {
      *
      * @param parallelEfficiency   e: k threads run a worker's compute 1 + e (k - 1) times as fast as one
      * @param coLocationSlowdown   a worker's compute time with the host's cores all busy, over its time alone
-     * @param computeJitter        the spread of a worker's compute per step, relative: a standard deviation over the
-     *                             mean
      * @param roundBaseMs          a coordinator round's latency that does not grow with W
      * @param roundPerRankMs       the coordinator thread's cost per rank and round (receive, gather, reply)
      * @param roundNsPerValue      its cost per value and rank of an all-reduce (the reduction)
@@ -129,8 +124,7 @@ final class ScalingModel {
      * @param serializeNsPerByte   encoding a float vector for the wire (Java serialization, then Spark's of the bytes)
      * @param deserializeNsPerByte decoding it (both deserializations)
      */
-    record Costs(double parallelEfficiency, double coLocationSlowdown, double computeJitter, double roundBaseMs,
-                 double roundPerRankMs,
+    record Costs(double parallelEfficiency, double coLocationSlowdown, double roundBaseMs, double roundPerRankMs,
                  double roundNsPerValue, double replySerializeMs, double requestDeserializeMs, double copyNsPerValue,
                  double driverFixedMs,
                  double driverNsPerRankValue, double driverNsPerValue, double serializeNsPerByte,
@@ -138,10 +132,10 @@ final class ScalingModel {
     }
 
     /** A step's phases, in ms; their sum is the step. */
-    record Breakdown(double compute, double waits, double bnRounds, double stepRound, double workerCopies,
-                     double ingress, double driverStep, double egress) {
+    record Breakdown(double compute, double bnRounds, double stepRound, double workerCopies, double ingress,
+                     double driverStep, double egress) {
         double total() {
-            return compute + waits + bnRounds + stepRound + workerCopies + ingress + driverStep + egress;
+            return compute + bnRounds + stepRound + workerCopies + ingress + driverStep + egress;
         }
 
         /** The gradient round while every worker waits: latency, bytes in, the reduce and update, bytes out. */
@@ -162,8 +156,8 @@ final class ScalingModel {
                 : 0;
         double driverStep = costs.driverFixedMs()
                 + 1e-6 * work.parameters() * (at.workers() * costs.driverNsPerRankValue() + costs.driverNsPerValue());
-        return new Breakdown(compute(work, at), waits(work, at), bnRounds(work, at), round(at, 0),
-                workerCopies(work, at), ingress, driverStep, egress);
+        return new Breakdown(compute(work, at), bnRounds(work, at), round(at, 0), workerCopies(work, at), ingress,
+                driverStep, egress);
     }
 
     /**
@@ -184,8 +178,8 @@ final class ScalingModel {
                 : 0;
         double shardStep = costs.driverFixedMs() + 1e-6 * work.parameters()
                 * (costs.driverNsPerRankValue() + costs.driverNsPerValue() / at.workers());
-        return new Breakdown(compute(work, at), waits(work, at), bnRounds(work, at), 2 * round(at, 0),
-                workerCopies(work, at), scatter, shardStep, gather);
+        return new Breakdown(compute(work, at), bnRounds(work, at), 2 * round(at, 0), workerCopies(work, at), scatter,
+                shardStep, gather);
     }
 
     /**
@@ -205,39 +199,6 @@ final class ScalingModel {
         double speedup = 1 + costs.parallelEfficiency() * (at.threadsPerWorker() - 1);
         double timeSliced = Math.max(1.0, (double) at.workersPerHost() * at.threadsPerWorker() / at.coresPerHost());
         return slowdown * (work.fixedMs() + work.perExampleMs() * at.localBatch()) / speedup * timeSliced;
-    }
-
-    /** The slowest of W workers' lead over a typical one, summed over the meeting points of a step. */
-    double waits(Workload work, Deployment at) {
-        return Math.sqrt(2.0 * work.bnLayers() + 1) * costs.computeJitter() * compute(work, at)
-                * expectedMaxOfStandardNormals(at.workers());
-    }
-
-    /**
-     * E[max(Z_1, ..., Z_w)] for independent standard normal Z_i: 0 for one, 1 / sqrt(pi) for two, about
-     * sqrt(2 ln w) for many. The integral of x d(Phi(x)^w) over [-10, 10], by the trapezoid rule on a grid of 1e-3,
-     * Phi accumulated on the same grid.
-     */
-    static double expectedMaxOfStandardNormals(int w) {
-        if (w < 1) {
-            throw new IllegalArgumentException("need at least one variable, got " + w);
-        }
-        double step = 1e-3;
-        int points = 20_000;
-        double cdf = 0;
-        double previous = 0; // Phi(x)^w at the previous grid point
-        double mean = 0;
-        double density = Math.exp(-50) / Math.sqrt(2 * Math.PI);
-        for (int i = 1; i <= points; i++) {
-            double x = -10 + i * step;
-            double next = Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
-            cdf += (density + next) / 2 * step;
-            density = next;
-            double power = Math.pow(cdf, w);
-            mean += (x - step / 2) * (power - previous);
-            previous = power;
-        }
-        return mean;
     }
 
     double bnRounds(Workload work, Deployment at) {

@@ -181,8 +181,7 @@ public final class ScalingPoints {
             }
         }
         double[] round = fitRounds(rounds);
-        ScalingModel model = new ScalingModel(new ScalingModel.Costs(compute.efficiency, compute.coLocation,
-                compute.jitter, round[0],
+        ScalingModel model = new ScalingModel(new ScalingModel.Costs(compute.efficiency, compute.coLocation, round[0],
                 round[1], round[2] * 1e6, transfer.replySerializeMs(), transfer.requestDeserializeMs(),
                 transfer.copyNsPerValue(), driver[0], driver[1] * 1e6, driver[2] * 1e6, transfer.serializeNsPerByte(),
                 transfer.deserializeNsPerByte()));
@@ -205,7 +204,7 @@ public final class ScalingPoints {
 
     /** The compute constants: LeNet-5-BN's fit, threads, co-location; ResNet-20's and the MLP's per example. */
     private record Compute(double lenetFixedMs, double lenetPerExampleMs, double efficiency, double coLocation,
-                           double jitter, double resnetFixedMs, double resnetPerExampleMs, double mlpPerExampleMs) {
+                           double resnetFixedMs, double resnetPerExampleMs, double mlpPerExampleMs) {
     }
 
     private Compute measureCompute(ComputeCost.Images fashion, ComputeCost.Images cifarShaped, int cores)
@@ -218,21 +217,18 @@ public final class ScalingPoints {
         double efficiency = cores > 1 ? (oneThread / onAllCores - 1) / (cores - 1) : 0;
         int shareOfBatch = (options.globalBatch() + cores - 1) / cores;
         double alone = lenetLine[0] + lenetLine[1] * shareOfBatch;
-        Summary together = quietly(() -> ComputeCost.together(lenet, fashion, shareOfBatch, cores, 10, 60));
-        // a normal variable's 90th percentile lies 1.2816 standard deviations above its median
-        double jitter = (together.p90() - together.median()) / (1.2816 * together.median());
+        double together = quietly(() -> ComputeCost.together(lenet, fashion, shareOfBatch, cores, 10, 30)).median();
         out.printf("   LeNet-5-BN, batch %d on %d threads: %.2f ms (1 thread, fitted: %.2f ms); %d workers of batch %d at"
-                        + " once, 1 thread each: median %.2f ms, p90 %.2f ms (alone, fitted: %.2f ms)%s%n",
-                options.globalBatch(), cores, onAllCores, oneThread, cores, shareOfBatch, together.median(),
-                together.p90(), alone, others());
+                        + " once, 1 thread each: %.2f ms (alone, fitted: %.2f ms)%s%n", options.globalBatch(), cores,
+                onAllCores, oneThread, cores, shareOfBatch, together, alone, others());
         double[] resnetLine = computeLine(ReferenceNetwork.RESNET20, () -> initialized(new ComputationGraph(
                 ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10))), cifarShaped,
                 RESNET_BATCHES, 2, 5);
         double[] mlpLine = computeLine(ReferenceNetwork.MLP_4M, () -> initialized(new MultiLayerNetwork(
                 Mlp.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), Mlp.DEFAULT_INPUTS,
                         ReferenceNetwork.MLP_4M_WIDTH, ReferenceNetwork.MLP_4M_WIDTH, 10))), fashion, MLP_BATCHES, 3, 10);
-        return new Compute(lenetLine[0], lenetLine[1], efficiency, together.median() / alone, jitter, resnetLine[0],
-                resnetLine[1], mlpLine[1]);
+        return new Compute(lenetLine[0], lenetLine[1], efficiency, together / alone, resnetLine[0], resnetLine[1],
+                mlpLine[1]);
     }
 
     /** A worker's compute on one thread at several local batches, fitted to fixed + perExample * n: {fixed, perExample}. */
@@ -348,8 +344,8 @@ public final class ScalingPoints {
         out.println();
         out.println("3. fitted constants (docs/scaling.md, 'Constants')");
         out.printf("   compute, LeNet-5-BN on 1 thread: %.3f ms + %.4f ms per example; thread efficiency e = %.3f;"
-                        + " co-location slowdown = %.3f; jitter %.3f%n", compute.lenetFixedMs, compute.lenetPerExampleMs,
-                c.parallelEfficiency(), c.coLocationSlowdown(), c.computeJitter());
+                        + " co-location slowdown = %.3f%n", compute.lenetFixedMs, compute.lenetPerExampleMs,
+                c.parallelEfficiency(), c.coLocationSlowdown());
         out.printf("   coordinator round (local mode): %.4f ms + %.4f ms per rank + %.3f ns per value and rank;"
                         + " between JVMs a small reply's serialization %.4f ms and request's deserialization %.4f ms%n",
                 c.roundBaseMs(), c.roundPerRankMs(), c.roundNsPerValue(), c.replySerializeMs(),
@@ -358,11 +354,11 @@ public final class ScalingPoints {
                 c.driverNsPerRankValue(), c.driverNsPerValue());
         out.printf("   worker copies %.3f ns per value; onto the wire %.3f ns/byte, off it %.3f ns/byte%n",
                 c.copyNsPerValue(), c.serializeNsPerByte(), c.deserializeNsPerByte());
-        out.printf("   constants: e=%.3f slowdown=%.3f jitter=%.3f roundBase=%.4fms roundPerRank=%.4fms roundPerValue=%.3fns"
+        out.printf("   constants: e=%.3f slowdown=%.3f roundBase=%.4fms roundPerRank=%.4fms roundPerValue=%.3fns"
                         + " replySer=%.4fms requestDe=%.4fms copy=%.3fns/value driver=%.3fms+%.3fns*W*P+%.3fns*P"
                         + " ser=%.3fns/B de=%.3fns/B%n",
-                c.parallelEfficiency(), c.coLocationSlowdown(), c.computeJitter(), c.roundBaseMs(), c.roundPerRankMs(),
-                c.roundNsPerValue(), c.replySerializeMs(), c.requestDeserializeMs(), c.copyNsPerValue(), c.driverFixedMs(),
+                c.parallelEfficiency(), c.coLocationSlowdown(), c.roundBaseMs(), c.roundPerRankMs(), c.roundNsPerValue(),
+                c.replySerializeMs(), c.requestDeserializeMs(), c.copyNsPerValue(), c.driverFixedMs(),
                 c.driverNsPerRankValue(), c.driverNsPerValue(), c.serializeNsPerByte(), c.deserializeNsPerByte());
     }
 
@@ -372,9 +368,9 @@ public final class ScalingPoints {
         out.println("4. LeNet-5-BN per step, Spark local mode on " + cores + " cores, global batch "
                 + options.globalBatch() + ": model (from the constants above) against measured (median of the "
                 + REPEATS + " passes' medians, [min..max])");
-        out.printf("   %2s %7s %5s | %8s %8s %8s %8s %8s %8s | %9s | %9s %21s %8s | %8s %8s%n", "W", "threads",
-                "batch", "compute", "waits", "BN", "round", "copies", "driver", "model", "measured", "[min..max]",
-                "error", "driver", "measured");
+        out.printf("   %2s %7s %5s | %8s %8s %8s %8s %8s | %9s | %9s %21s %8s | %8s %8s%n", "W", "threads", "batch",
+                "compute", "BN", "round", "copies", "driver", "model", "measured", "[min..max]", "error", "driver",
+                "measured");
         for (int w = 1; w <= endToEnd.size(); w++) {
             ScalingModel.Deployment at = ScalingModel.Deployment.localMode(w, options.globalBatch(), cores);
             ScalingModel.Breakdown b = model.driverReduce(lenet, at);
@@ -384,9 +380,9 @@ public final class ScalingPoints {
             Summary measured = Summary.ofMillis(medians);
             double min = Arrays.stream(medians).min().orElseThrow();
             double max = Arrays.stream(medians).max().orElseThrow();
-            out.printf("   %2d %7d %5d | %8.2f %8.2f %8.2f %8.3f %8.3f %8.2f | %9.2f | %9.2f [%8.2f..%8.2f] %+7.1f%%"
-                            + " | %8.2f %8.2f%n", w, at.threadsPerWorker(), at.localBatch(), b.compute(), b.waits(),
-                    b.bnRounds(), b.stepRound(), b.workerCopies(), b.driverStep(), b.total(), measured.median(), min, max,
+            out.printf("   %2d %7d %5d | %8.2f %8.2f %8.3f %8.3f %8.2f | %9.2f | %9.2f [%8.2f..%8.2f] %+7.1f%%"
+                            + " | %8.2f %8.2f%n", w, at.threadsPerWorker(), at.localBatch(), b.compute(), b.bnRounds(),
+                    b.stepRound(), b.workerCopies(), b.driverStep(), b.total(), measured.median(), min, max,
                     100 * (b.total() / measured.median() - 1), b.driverStep(), Summary.ofMillis(drivers).median());
         }
     }
@@ -509,10 +505,10 @@ public final class ScalingPoints {
         }
         ScalingModel.Breakdown last = model.driverReduce(w, projected(256, link));
         return String.format("%s%s: gradient round > compute from W = %s; sharded faster from W = %s, twice as fast from"
-                        + " W = %s; W = 256: compute %s, waits %s, BN rounds %s, gradient round %s (in %s, reduce %s,"
-                        + " out %s)", w.name(), note, orNever(driverBound), orNever(shardedFaster), orNever(shardedTwice),
-                time(last.compute()), time(last.waits()), time(last.bnRounds()), time(last.gradientRound()),
-                time(last.ingress()), time(last.driverStep()), time(last.egress()));
+                        + " W = %s; W = 256: compute %s, BN rounds %s, gradient round %s (in %s, reduce %s, out %s)",
+                w.name(), note, orNever(driverBound), orNever(shardedFaster), orNever(shardedTwice),
+                time(last.compute()), time(last.bnRounds()), time(last.gradientRound()), time(last.ingress()),
+                time(last.driverStep()), time(last.egress()));
     }
 
     private static ScalingModel.Deployment projected(int workers, ScalingModel.Link link) {
