@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -28,8 +29,9 @@ import org.nd4j.linalg.learning.config.Adam;
  *       coordinator's round trip against W and the vector length ({@link CoordinatorRoundTrips}, Spark local[W]),
  *       and fits them by least squares;</li>
  *   <li>measures LeNet-5-BN's whole step with {@code SparkTrainer} at W = 1..max in Spark local mode, at one
- *       global batch, {@link #REPEATS} times interleaved ({@link LockstepStepBenchmark}), and prints it beside the
- *       model's prediction from the constants of step 1;</li>
+ *       global batch, in {@link #REPEATS} passes over W ({@link LockstepStepBenchmark}), each pass after measuring
+ *       LeNet-5-BN's compute constants again, and prints the medians beside the model's prediction from the
+ *       constants (medians over the passes);</li>
  *   <li>checks the serialization terms against the cross-JVM figures of {@code docs/benchmarks.md};</li>
  *   <li>prints the model's projections to W = 256 workers and 100M parameters over 10 and 25 GbE, and where a
  *       sharded reduce must replace the driver's.</li>
@@ -149,8 +151,14 @@ public final class ScalingPoints {
         ComputeCost.Images cifarShaped = syntheticColourImages();
 
         out.println();
-        out.println("1. constants, measured one by one (medians), then fitted");
-        Compute compute = measureCompute(fashion, cifarShaped, cores);
+        out.println("1. constants, measured one by one (medians), then fitted (LeNet-5-BN's compute: in section 2)");
+        Supplier<Model> lenetModel = () -> initialized(new MultiLayerNetwork(LeNet5Bn.lockstep(options.seed())));
+        double[] resnetLine = computeLine(ReferenceNetwork.RESNET20, () -> initialized(new ComputationGraph(
+                ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10))), cifarShaped,
+                RESNET_BATCHES, 2, 5);
+        double[] mlpLine = computeLine(ReferenceNetwork.MLP_4M, () -> initialized(new MultiLayerNetwork(
+                Mlp.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), Mlp.DEFAULT_INPUTS,
+                        ReferenceNetwork.MLP_4M_WIDTH, ReferenceNetwork.MLP_4M_WIDTH, 10))), fashion, MLP_BATCHES, 3, 10);
         TransferCost transfer = measureTransfer();
         double[] driver = measureDriverStep(fashion, cifarShaped);
         List<Round> rounds = new ArrayList<>();
@@ -159,10 +167,14 @@ public final class ScalingPoints {
             endToEnd.add(new ArrayList<>());
         }
         out.println();
-        out.println("2. Spark local[W]: coordinator round trips (first pass), LeNet-5-BN steps with SparkTrainer ("
-                + REPEATS + " passes over W = 1.." + options.workers() + ", global batch " + options.globalBatch()
-                + ", " + options.steps() + " timed steps after " + options.warmup() + ")");
+        out.println("2. " + REPEATS + " passes of: LeNet-5-BN's compute constants, then Spark local[W] for W = 1.."
+                + options.workers() + ": coordinator round trips (first pass), LeNet-5-BN steps with SparkTrainer (global"
+                + " batch " + options.globalBatch() + ", " + options.steps() + " timed steps after " + options.warmup()
+                + ")");
+        List<LenetCompute> lenetPasses = new ArrayList<>();
         for (int pass = 0; pass < REPEATS; pass++) {
+            out.println("   pass " + (pass + 1) + ":");
+            lenetPasses.add(measureLenetCompute(lenetModel, fashion, cores));
             for (int w = 1; w <= options.workers(); w++) {
                 JavaSparkContext sc = StepTimeBenchmark.sparkContext(w);
                 try {
@@ -181,6 +193,9 @@ public final class ScalingPoints {
             }
         }
         double[] round = fitRounds(rounds);
+        Compute compute = new Compute(median(lenetPasses, LenetCompute::fixedMs),
+                median(lenetPasses, LenetCompute::perExampleMs), median(lenetPasses, LenetCompute::efficiency),
+                median(lenetPasses, LenetCompute::coLocation), resnetLine[0], resnetLine[1], mlpLine[1]);
         ScalingModel model = new ScalingModel(new ScalingModel.Costs(compute.efficiency, compute.coLocation, round[0],
                 round[1], round[2] * 1e6, transfer.replySerializeMs(), transfer.requestDeserializeMs(),
                 transfer.copyNsPerValue(), driver[0], driver[1] * 1e6, driver[2] * 1e6, transfer.serializeNsPerByte(),
@@ -202,33 +217,40 @@ public final class ScalingPoints {
                 waitedSeconds, 100 * QUIET_SHARE, QUIET_WAIT.toSeconds(), retried);
     }
 
-    /** The compute constants: LeNet-5-BN's fit, threads, co-location; ResNet-20's and the MLP's per example. */
+    /**
+     * The compute constants: LeNet-5-BN's fit, threads and co-location (medians over the passes); ResNet-20's and the
+     * MLP's per example.
+     */
     private record Compute(double lenetFixedMs, double lenetPerExampleMs, double efficiency, double coLocation,
                            double resnetFixedMs, double resnetPerExampleMs, double mlpPerExampleMs) {
     }
 
-    private Compute measureCompute(ComputeCost.Images fashion, ComputeCost.Images cifarShaped, int cores)
+    /** LeNet-5-BN's compute on one thread (fitted), on all cores, and with the cores' worth of workers at once. */
+    private record LenetCompute(double fixedMs, double perExampleMs, double efficiency, double coLocation) {
+    }
+
+    /**
+     * LeNet-5-BN's compute constants, measured again in every pass right before its end-to-end runs, so that the
+     * machine's state of the moment (other processes, the VM's share of the host) weighs on both alike.
+     */
+    private LenetCompute measureLenetCompute(Supplier<Model> lenet, ComputeCost.Images fashion, int cores)
             throws Exception {
-        Supplier<Model> lenet = () -> initialized(new MultiLayerNetwork(LeNet5Bn.lockstep(options.seed())));
-        double[] lenetLine = computeLine(ReferenceNetwork.LENET5_BN, lenet, fashion, LENET_BATCHES, 10, 30);
-        double oneThread = lenetLine[0] + lenetLine[1] * options.globalBatch();
+        double[] line = computeLine(ReferenceNetwork.LENET5_BN, lenet, fashion, LENET_BATCHES, 10, 30);
+        double oneThread = line[0] + line[1] * options.globalBatch();
         double onAllCores = quietly(() -> ComputeCost.alone(lenet, fashion, options.globalBatch(), cores, 10, 30))
                 .median();
         double efficiency = cores > 1 ? (oneThread / onAllCores - 1) / (cores - 1) : 0;
         int shareOfBatch = (options.globalBatch() + cores - 1) / cores;
-        double alone = lenetLine[0] + lenetLine[1] * shareOfBatch;
+        double alone = line[0] + line[1] * shareOfBatch;
         double together = quietly(() -> ComputeCost.together(lenet, fashion, shareOfBatch, cores, 10, 30)).median();
         out.printf("   LeNet-5-BN, batch %d on %d threads: %.2f ms (1 thread, fitted: %.2f ms); %d workers of batch %d at"
                         + " once, 1 thread each: %.2f ms (alone, fitted: %.2f ms)%s%n", options.globalBatch(), cores,
                 onAllCores, oneThread, cores, shareOfBatch, together, alone, others());
-        double[] resnetLine = computeLine(ReferenceNetwork.RESNET20, () -> initialized(new ComputationGraph(
-                ResNet20.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), 10))), cifarShaped,
-                RESNET_BATCHES, 2, 5);
-        double[] mlpLine = computeLine(ReferenceNetwork.MLP_4M, () -> initialized(new MultiLayerNetwork(
-                Mlp.configuration(options.seed(), DataType.FLOAT, new Adam(1e-3), Mlp.DEFAULT_INPUTS,
-                        ReferenceNetwork.MLP_4M_WIDTH, ReferenceNetwork.MLP_4M_WIDTH, 10))), fashion, MLP_BATCHES, 3, 10);
-        return new Compute(lenetLine[0], lenetLine[1], efficiency, together / alone, resnetLine[0], resnetLine[1],
-                mlpLine[1]);
+        return new LenetCompute(line[0], line[1], efficiency, together / alone);
+    }
+
+    private static double median(List<LenetCompute> passes, ToDoubleFunction<LenetCompute> field) {
+        return Summary.ofMillis(passes.stream().mapToDouble(field).toArray()).median();
     }
 
     /** A worker's compute on one thread at several local batches, fitted to fixed + perExample * n: {fixed, perExample}. */
