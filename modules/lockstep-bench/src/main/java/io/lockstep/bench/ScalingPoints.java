@@ -69,8 +69,11 @@ public final class ScalingPoints {
      * 1.57-2.45 ms in five more (docs/scaling.md says what the difference does to the projections).
      */
     static final double CROSS_JVM_ROUND_MS = 1.44;
-    /** docs/benchmarks.md, "Across JVMs": the gradient step round of 2 executors, {floats each way, median ms}. */
-    private static final double[][] CITED_STEP_ROUNDS = {{431_080, 14.2}, {4_000_000, 87.1}};
+    /**
+     * docs/benchmarks.md, "Across JVMs": the gradient step round of 2 executors, {floats each way, median ms}, in the
+     * run at commit dd96c83 (messages as bytes; p10 11.6 and 97.6 ms).
+     */
+    private static final double[][] CITED_STEP_ROUNDS = {{431_080, 19.0}, {4_000_000, 109.9}};
     /** An all-reduce of 431,080 doubles between 2 JVMs: 25-30 ms in docs/benchmarks.md, 25.9-34.9 ms in six runs since. */
     private static final int LARGE_ROUND_VALUES = 431_080;
     /** Assumed: a TCP round trip between two hosts of one rack. */
