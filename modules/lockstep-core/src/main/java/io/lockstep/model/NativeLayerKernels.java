@@ -32,15 +32,19 @@ final class NativeLayerKernels {
     private NativeLayerKernels() {
     }
 
-    /** Installs the helpers on the plain 2-d convolution and pooling layers among {@code layers} that have none. */
-    static void install(Layer[] layers, DataType dataType) {
+    /**
+     * Installs the helpers on the plain 2-d convolution and pooling layers among {@code layers} that have none;
+     * {@code inputLayer}, when not null, gets {@link InputConvolutionKernels}, which skip its input gradient.
+     */
+    static void install(Layer[] layers, Layer inputLayer, DataType dataType) {
         if (!Nd4j.getEnvironment().helpersAllowed() || !Nd4j.getEnvironment().isCPU()) {
             return;
         }
         for (Layer layer : layers) {
             // Exact classes: the subclasses (1-d, depthwise, separable, deconvolution) compute something else.
             if (layer.getClass() == ConvolutionLayer.class) {
-                setIfAbsent(CONVOLUTION_HELPER, layer, new MKLDNNConvHelper(dataType));
+                setIfAbsent(CONVOLUTION_HELPER, layer, layer == inputLayer
+                        ? new InputConvolutionKernels(dataType) : new MKLDNNConvHelper(dataType));
             } else if (layer.getClass() == SubsamplingLayer.class) {
                 setIfAbsent(POOLING_HELPER, layer, new MKLDNNSubsamplingHelper(dataType));
             }

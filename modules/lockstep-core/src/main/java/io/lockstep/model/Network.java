@@ -103,9 +103,22 @@ public abstract class Network {
      * in float, as {@link NativeLayerKernels} explains; returns this network.
      */
     public final Network useNativeKernels() {
-        NativeLayerKernels.install(layers(), params().dataType());
+        NativeLayerKernels.install(layers(), null, params().dataType());
         return this;
     }
+
+    /**
+     * As {@link #useNativeKernels()}, and the layer that reads the network's input skips the input gradient that
+     * {@link #computeGradient} drops ({@link InputConvolutionKernels}). For the replicas Lockstep trains itself,
+     * never for a user's model; returns this network.
+     */
+    public final Network useNativeTrainingKernels() {
+        NativeLayerKernels.install(layers(), inputLayer(), params().dataType());
+        return this;
+    }
+
+    /** The one layer that reads the network's input, whose input gradient DL4J drops; null when there is none. */
+    abstract Layer inputLayer();
 
     /** The SyncBN layers, in forward order. */
     public final List<SyncBatchNormLayer> syncBatchNormLayers() {
@@ -156,6 +169,11 @@ public abstract class Network {
         @Override
         public Layer[] layers() {
             return net.getLayers();
+        }
+
+        @Override
+        Layer inputLayer() {
+            return net.getLayer(0);
         }
 
         @Override
@@ -248,6 +266,12 @@ public abstract class Network {
         @Override
         public Layer[] layers() {
             return graph.getLayers();
+        }
+
+        /** None: a graph's input can feed several vertices, whose input gradients DL4J adds up. */
+        @Override
+        Layer inputLayer() {
+            return null;
         }
 
         @Override

@@ -22,7 +22,7 @@ public final class WorkerReplica {
     private final List<SyncBatchNormLayer> syncLayers;
 
     public WorkerReplica(Network network, SyncMode mode, Collective collective) {
-        this.network = network.useNativeKernels();
+        this.network = network.useNativeTrainingKernels();
         this.rank = collective.rank();
         this.sync = new CollectiveBatchNormSync(mode, collective);
         this.syncLayers = network.syncBatchNormLayers();

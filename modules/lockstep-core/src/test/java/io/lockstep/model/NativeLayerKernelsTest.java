@@ -6,10 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.testing.RandomBatches;
 import io.lockstep.zoo.LeNet5;
 import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
@@ -18,8 +26,10 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
 class NativeLayerKernelsTest {
@@ -42,7 +52,7 @@ class NativeLayerKernelsTest {
         int poolings = 0;
         for (Layer layer : network.layers()) {
             if (layer instanceof ConvolutionLayer) {
-                assertInstanceOf(MKLDNNConvHelper.class, layer.getHelper());
+                assertEquals(MKLDNNConvHelper.class, layer.getHelper().getClass());
                 convolutions++;
             } else if (layer instanceof SubsamplingLayer) {
                 assertInstanceOf(MKLDNNSubsamplingHelper.class, layer.getHelper());
@@ -56,18 +66,80 @@ class NativeLayerKernelsTest {
     }
 
     @Test
+    void trainingKernelsSkipOnlyTheFirstLayersInputGradient() {
+        Layer[] layers = leNet5(DataType.FLOAT).useNativeTrainingKernels().layers();
+
+        assertEquals(InputConvolutionKernels.class, layers[0].getHelper().getClass());
+        assertEquals(MKLDNNConvHelper.class, layers[4].getHelper().getClass());
+    }
+
+    @Test
     void floatGradientsAgreeWithDl4jsOwnPath() {
-        Network dl4j = leNet5(DataType.FLOAT);
-        Network nativeKernels = leNet5(DataType.FLOAT).useNativeKernels();
+        for (Network nativeKernels : List.of(leNet5(DataType.FLOAT).useNativeKernels(),
+                leNet5(DataType.FLOAT).useNativeTrainingKernels())) {
+            Network dl4j = leNet5(DataType.FLOAT);
 
-        dl4j.computeGradient(batch(DataType.FLOAT));
-        nativeKernels.computeGradient(batch(DataType.FLOAT));
+            dl4j.computeGradient(batch(DataType.FLOAT));
+            nativeKernels.computeGradient(batch(DataType.FLOAT));
 
-        // Same computation, another summation order: float rounding apart, and not the same code path.
-        assertClose(dl4j.flattenedGradients(), nativeKernels.flattenedGradients(), 1e-4, "gradient");
-        assertEquals(dl4j.score(), nativeKernels.score(), 1e-5);
-        assertFalse(Arrays.equals(dl4j.flattenedGradients().toFloatVector(),
-                nativeKernels.flattenedGradients().toFloatVector()));
+            // Same computation, another summation order: float rounding apart, and not the same code path.
+            assertClose(dl4j.flattenedGradients(), nativeKernels.flattenedGradients(), 1e-4, "gradient");
+            assertClose(segment(dl4j, "0_W"), segment(nativeKernels, "0_W"), 1e-4, "first layer's gradient");
+            assertEquals(dl4j.score(), nativeKernels.score(), 1e-5);
+            assertFalse(Arrays.equals(dl4j.flattenedGradients().toFloatVector(),
+                    nativeKernels.flattenedGradients().toFloatVector()));
+        }
+    }
+
+    /** The weight and bias gradients as a convolution, against oneDNN's conv2d_bp: bias, Same mode, 2 channels. */
+    @Test
+    void inputKernelsComputeOneDnnsWeightAndBiasGradients() {
+        Pair<Gradient, INDArray> expected = backprop(new MKLDNNConvHelper(DataType.FLOAT), 1);
+        Pair<Gradient, INDArray> actual = backprop(new InputConvolutionKernels(DataType.FLOAT), 1);
+
+        for (String key : List.of("W", "b")) {
+            INDArray expectedGradient = expected.getFirst().getGradientFor(key);
+            assertClose(expectedGradient, actual.getFirst().getGradientFor(key), 1e-5, key);
+            assertTrue(expectedGradient.norm2Number().doubleValue() > 0, key + " is all zeros");
+        }
+        assertArrayEquals(expected.getSecond().shape(), actual.getSecond().shape());
+    }
+
+    /** A strided convolution is not its weight gradient's convolution: oneDNN's backprop runs, input gradient and all. */
+    @Test
+    void inputKernelsLeaveStridedConvolutionsToOneDnn() {
+        Pair<Gradient, INDArray> expected = backprop(new MKLDNNConvHelper(DataType.FLOAT), 2);
+        Pair<Gradient, INDArray> actual = backprop(new InputConvolutionKernels(DataType.FLOAT), 2);
+
+        assertEquals(expected.getFirst().getGradientFor("W"), actual.getFirst().getGradientFor("W"));
+        assertEquals(expected.getSecond(), actual.getSecond());
+    }
+
+    /** One backprop of a 3x3 convolution, 2 -> 4 channels on 6 images of 9x9, in Same mode. */
+    private static Pair<Gradient, INDArray> backprop(MKLDNNConvHelper helper, int stride) {
+        Nd4j.getRandom().setSeed(5);
+        INDArray input = Nd4j.randn(DataType.FLOAT, 6, 2, 9, 9);
+        INDArray weights = Nd4j.randn(DataType.FLOAT, 4, 2, 3, 3);
+        INDArray bias = Nd4j.randn(DataType.FLOAT, 1, 4);
+        int outSize = (9 + stride - 1) / stride;
+        INDArray delta = Nd4j.randn(DataType.FLOAT, 6, 4, outSize, outSize);
+        return helper.backpropGradient(input, weights, bias, delta, new int[] {3, 3}, new int[] {stride, stride},
+                new int[] {1, 1}, Nd4j.zeros(DataType.FLOAT, 1, 4), Nd4j.zeros(DataType.FLOAT, 4, 2, 3, 3),
+                new ActivationIdentity(), null, null, null, ConvolutionMode.Same, new int[] {1, 1}, CNN2DFormat.NCHW,
+                LayerWorkspaceMgr.noWorkspaces());
+    }
+
+    /** A parameter's gradient in the flat gradient vector, which has the parameters' layout. */
+    private static INDArray segment(Network network, String key) {
+        long offset = 0;
+        for (var entry : network.paramTable().entrySet()) {
+            long length = entry.getValue().length();
+            if (entry.getKey().equals(key)) {
+                return network.flattenedGradients().get(NDArrayIndex.all(), NDArrayIndex.interval(offset, offset + length));
+            }
+            offset += length;
+        }
+        throw new IllegalArgumentException(key);
     }
 
     @Test
