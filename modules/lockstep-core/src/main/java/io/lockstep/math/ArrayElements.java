@@ -19,13 +19,12 @@ public abstract class ArrayElements {
     }
 
     /**
-     * Whether the array's elements lie in its buffer from index 0 on, in c order (any order for a vector such as
-     * DL4J's flat [1, n] parameters): what {@link #of} takes.
+     * Whether the array's elements lie one after the other in its buffer, in c order (any order for a vector such
+     * as DL4J's flat [1, n] parameters or a layer's view of them): what {@link #of} takes.
      */
     public static boolean isDense(INDArray array) {
-        boolean linear = array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array)
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array)
                 || array.isVectorOrScalar() && array.elementWiseStride() == 1;
-        return array.offset() == 0 && linear;
     }
 
     /** The array itself when it is dense, otherwise a dense copy (for reading). */
@@ -37,11 +36,13 @@ public abstract class ArrayElements {
         if (!isDense(array)) {
             throw new IllegalArgumentException("expected a dense c-ordered array or vector, got " + array.shapeInfoToString());
         }
+        // The buffer of a view is its parent's whole buffer; the view starts offset() elements into it.
+        int offset = Math.toIntExact(array.offset());
         if (array.dataType() == DataType.FLOAT) {
-            return new Floats(array.data().asNioFloat(), array.length());
+            return new Floats(array.data().asNioFloat().position(offset).slice(), array.length());
         }
         if (array.dataType() == DataType.DOUBLE) {
-            return new Doubles(array.data().asNioDouble(), array.length());
+            return new Doubles(array.data().asNioDouble().position(offset).slice(), array.length());
         }
         throw new IllegalArgumentException("expected a float or double array, got " + array.dataType());
     }
@@ -58,6 +59,30 @@ public abstract class ArrayElements {
     /** The value rounded to the array's precision. */
     public abstract double round(double value);
 
+    /** Reads elements [from, from + into.length) into {@code into}, in one bulk copy. */
+    public abstract void read(int from, double[] into);
+
+    /**
+     * Writes {@code values} to elements [from, from + values.length) in one bulk copy, rounding each to the
+     * array's precision in {@code values} as well, so that the caller holds what was stored.
+     */
+    public abstract void write(int from, double[] values);
+
+    /** All elements, as doubles. */
+    public double[] toDoubles() {
+        double[] values = new double[length];
+        read(0, values);
+        return values;
+    }
+
+    /** Sets the elements to {@code values} (rounded to the array's precision). */
+    public void setAll(double[] values) {
+        if (values.length != length) {
+            throw new IllegalArgumentException(values.length + " values for " + length + " elements");
+        }
+        write(0, values.clone());
+    }
+
     /** Sum of squares of elements [from, to), accumulated in double. */
     public double sumOfSquares(int from, int to) {
         double sum = 0;
@@ -70,6 +95,7 @@ public abstract class ArrayElements {
 
     private static final class Floats extends ArrayElements {
         private final FloatBuffer buffer;
+        private float[] scratch = new float[0];
 
         Floats(FloatBuffer buffer, long length) {
             super(length);
@@ -91,6 +117,32 @@ public abstract class ArrayElements {
         @Override
         public double round(double value) {
             return (float) value;
+        }
+
+        @Override
+        public void read(int from, double[] into) {
+            float[] floats = scratch(into.length);
+            buffer.get(from, floats, 0, into.length);
+            for (int i = 0; i < into.length; i++) {
+                into[i] = floats[i];
+            }
+        }
+
+        @Override
+        public void write(int from, double[] values) {
+            float[] floats = scratch(values.length);
+            for (int i = 0; i < values.length; i++) {
+                floats[i] = (float) values[i];
+                values[i] = floats[i];
+            }
+            buffer.put(from, floats, 0, values.length);
+        }
+
+        private float[] scratch(int length) {
+            if (scratch.length < length) {
+                scratch = new float[length];
+            }
+            return scratch;
         }
     }
 
@@ -116,6 +168,16 @@ public abstract class ArrayElements {
         @Override
         public double round(double value) {
             return value;
+        }
+
+        @Override
+        public void read(int from, double[] into) {
+            buffer.get(from, into, 0, into.length);
+        }
+
+        @Override
+        public void write(int from, double[] values) {
+            buffer.put(from, values, 0, values.length);
         }
     }
 }

@@ -18,16 +18,14 @@ public final class RunningStatistics {
 
     /** (1 - decay) * (running mean - batch mean), per channel. */
     public static double[] meanDelta(SyncBatchNormLayer layer, Moments batch) {
-        return delta(layer, layer.channelParam(org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_MEAN)
-                .toDoubleVector(), batch.mean());
+        return delta(layer, layer.channelValues(org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_MEAN), batch.mean());
     }
 
     /** (1 - decay) * (running variance - batch variance), per channel. */
     public static double[] varianceDelta(SyncBatchNormLayer layer, Moments batch) {
         double[] batchVariance = layer.configuration().isUnbiasedRunningVariance()
                 ? batch.unbiasedVariance() : batch.biasedVariance();
-        return delta(layer, layer.channelParam(org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_VAR)
-                .toDoubleVector(), batchVariance);
+        return delta(layer, layer.channelValues(org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GLOBAL_VAR), batchVariance);
     }
 
     private static double[] delta(SyncBatchNormLayer layer, double[] running, double[] batch) {

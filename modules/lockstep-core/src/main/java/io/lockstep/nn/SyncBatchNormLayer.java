@@ -117,8 +117,8 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         // float: x_hat = d * invStd + offset with offset = -(mean - s) * invStd, and y = gamma * x_hat + beta in
         // one pass. The backward pass recovers x_hat from d.
         double[] variance = normalizedWith.biasedVariance();
-        double[] gamma = channelParam(GAMMA).toDoubleVector();
-        double[] beta = channelParam(BETA).toDoubleVector();
+        double[] gamma = channelValues(GAMMA);
+        double[] beta = channelValues(BETA);
         inverseStd = new double[layout.channels];
         offset = new double[layout.channels];
         double[] scale = new double[layout.channels];
@@ -134,10 +134,10 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
 
     private void normalizeForInference(INDArray x, ChannelLayout layout, INDArray out) {
         // y = x * scale + bias with scale = gamma / sqrt(running var + eps), bias = beta - running mean * scale.
-        double[] gamma = channelParam(GAMMA).toDoubleVector();
-        double[] beta = channelParam(BETA).toDoubleVector();
-        double[] runningMean = channelParam(GLOBAL_MEAN).toDoubleVector();
-        double[] runningVar = channelParam(GLOBAL_VAR).toDoubleVector();
+        double[] gamma = channelValues(GAMMA);
+        double[] beta = channelValues(BETA);
+        double[] runningMean = channelValues(GLOBAL_MEAN);
+        double[] runningVar = channelValues(GLOBAL_VAR);
         double[] scale = new double[layout.channels];
         double[] bias = new double[layout.channels];
         for (int c = 0; c < scale.length; c++) {
@@ -168,7 +168,7 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         // dx = a * dy + w * x_hat + k, per channel: a = gamma * invStd, w = -a * sum(dy * x_hat) / N,
         // k = -a * sum(dy) / N, with N the count the forward pass normalized with; with x_hat = d * invStd + offset,
         // dx = a * dy + (w * invStd) * d + (w * offset + k).
-        double[] gamma = channelParam(GAMMA).toDoubleVector();
+        double[] gamma = channelValues(GAMMA);
         double count = normalizedWith.count();
         double[] a = new double[channels];
         double[] dWeight = new double[channels];
@@ -196,15 +196,14 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         return layerConf();
     }
 
-    /** A per-channel parameter as a rank-1 view of length C. */
-    INDArray channelParam(String key) {
-        INDArray param = getParam(key);
-        return param.reshape(param.length());
+    /** A per-channel parameter's C values, read straight from its view (no ND4J op: they are few). */
+    double[] channelValues(String key) {
+        return ArrayElements.of(getParam(key)).toDoubles();
     }
 
     private void setGradient(Gradient gradient, String key, double[] values) {
         INDArray view = gradientViews.get(key);
-        view.assign(Nd4j.createFromArray(values).castTo(view.dataType()).reshape(view.shape()));
+        ArrayElements.of(view).setAll(values);
         gradient.setGradientFor(key, view);
     }
 
