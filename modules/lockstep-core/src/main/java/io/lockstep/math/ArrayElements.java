@@ -33,18 +33,27 @@ public abstract class ArrayElements {
     }
 
     public static ArrayElements of(INDArray array) {
+        if (array.dataType() == DataType.FLOAT) {
+            return new Floats(floatBuffer(array), array.length());
+        }
         if (!isDense(array)) {
             throw new IllegalArgumentException("expected a dense c-ordered array or vector, got " + array.shapeInfoToString());
         }
         // The buffer of a view is its parent's whole buffer; the view starts offset() elements into it.
         int offset = Math.toIntExact(array.offset());
-        if (array.dataType() == DataType.FLOAT) {
-            return new Floats(array.data().asNioFloat().position(offset).slice(), array.length());
-        }
         if (array.dataType() == DataType.DOUBLE) {
             return new Doubles(array.data().asNioDouble().position(offset).slice(), array.length());
         }
         throw new IllegalArgumentException("expected a float or double array, got " + array.dataType());
+    }
+
+    /** A dense float array's elements as a buffer that starts at its first element (for bulk copies). */
+    public static FloatBuffer floatBuffer(INDArray array) {
+        if (!isDense(array) || array.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("expected a dense c-ordered float array or vector, got "
+                    + array.shapeInfoToString());
+        }
+        return array.data().asNioFloat().position(Math.toIntExact(array.offset())).slice();
     }
 
     public final int length() {

@@ -1,6 +1,7 @@
 package io.lockstep.nn;
 
 import io.lockstep.math.ArrayElements;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -10,6 +11,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * layer's arithmetic into these passes reads each tensor 2-3 times per step instead of about 15.
  *
  * The tensors must be dense ({@link ArrayElements#dense}).
+ *
+ * <p>Float tensors take the element-wise passes (center, scale and shift, combine) in float arithmetic on float[]
+ * copies, which the JIT compiles to vector instructions: about 10x the double path, whose conversions to and from
+ * double keep it scalar (measured 0.3 against 3.2 ns an element on LeNet-5's first BN tensor). The reductions
+ * always accumulate in double.
  *
  * <p>In a c-ordered tensor, element i belongs to channel (i / run) mod C, where run is the number of consecutive
  * elements of one channel: H * W for NCHW, 1 for [N, C] and NHWC.
@@ -43,18 +49,45 @@ final class ChannelPasses {
         return mean;
     }
 
-    /** d = x - shift per channel; returns # C, C -> 2C = [sum(d)..., sum(d^2)...] of d as stored. */
+    /**
+     * d = x - shift per channel; returns # C, C -> 2C = [sum(d)..., sum(d^2)...] of d as stored. The shift has x's
+     * precision, so float and double arithmetic store the same d.
+     */
     double[] center(INDArray x, double[] shift, INDArray d) {
-        ArrayElements in = ArrayElements.of(x);
-        ArrayElements out = ArrayElements.of(d);
+        if (FloatCopies.apply(x, d)) {
+            int length = (int) x.length();
+            float[] in = FloatCopies.read(x, 0);
+            float[] out = FloatCopies.scratch(1, length);
+            for (int block = 0, i = 0; i < length; block++) {
+                float s = (float) shift[block % channels];
+                for (int end = i + run; i < end; i++) {
+                    out[i] = in[i] - s;
+                }
+            }
+            FloatCopies.write(out, d);
+        } else {
+            ArrayElements in = ArrayElements.of(x);
+            ArrayElements out = ArrayElements.of(d);
+            for (int block = 0, i = 0; i < in.length(); block++) {
+                double s = shift[block % channels];
+                for (int end = i + run; i < end; i++) {
+                    out.set(i, in.get(i) - s);
+                }
+            }
+        }
+        return sumsAndSquares(d);
+    }
+
+    /** # C, C -> 2C = [sum(d)..., sum(d^2)...] per channel. */
+    private double[] sumsAndSquares(INDArray d) {
+        ArrayElements values = ArrayElements.of(d);
         double[] sums = new double[2 * channels];
-        for (int block = 0, i = 0; i < in.length(); block++) {
+        for (int block = 0, i = 0; i < values.length(); block++) {
             int c = block % channels;
-            double s = shift[c];
             double sum = 0;
             double squares = 0;
             for (int end = i + run; i < end; i++) {
-                double value = out.set(i, in.get(i) - s);
+                double value = values.get(i);
                 sum += value;
                 squares += value * value;
             }
@@ -66,6 +99,20 @@ final class ChannelPasses {
 
     /** out = in * scale + bias per channel (out may be in). */
     void scaleAndShift(INDArray in, double[] scale, double[] bias, INDArray out) {
+        if (FloatCopies.apply(in, out)) {
+            int length = (int) in.length();
+            float[] source = FloatCopies.read(in, 0);
+            float[] target = FloatCopies.scratch(1, length);
+            for (int block = 0, i = 0; i < length; block++) {
+                float a = (float) scale[block % channels];
+                float b = (float) bias[block % channels];
+                for (int end = i + run; i < end; i++) {
+                    target[i] = source[i] * a + b;
+                }
+            }
+            FloatCopies.write(target, out);
+            return;
+        }
         ArrayElements source = ArrayElements.of(in);
         ArrayElements target = ArrayElements.of(out);
         for (int block = 0, i = 0; i < source.length(); block++) {
@@ -100,6 +147,23 @@ final class ChannelPasses {
 
     /** dx = a * dy + b * d + c per channel. */
     void combine(INDArray dy, double[] a, INDArray d, double[] b, double[] c, INDArray dx) {
+        if (FloatCopies.apply(dy, d, dx)) {
+            int length = (int) dy.length();
+            float[] gradient = FloatCopies.read(dy, 0);
+            float[] centered = FloatCopies.read(d, 1);
+            float[] target = FloatCopies.scratch(2, length);
+            for (int block = 0, i = 0; i < length; block++) {
+                int ch = block % channels;
+                float ac = (float) a[ch];
+                float bc = (float) b[ch];
+                float cc = (float) c[ch];
+                for (int end = i + run; i < end; i++) {
+                    target[i] = ac * gradient[i] + bc * centered[i] + cc;
+                }
+            }
+            FloatCopies.write(target, dx);
+            return;
+        }
         ArrayElements gradient = ArrayElements.of(dy);
         ArrayElements centered = ArrayElements.of(d);
         ArrayElements target = ArrayElements.of(dx);
@@ -111,6 +175,44 @@ final class ChannelPasses {
             for (int end = i + run; i < end; i++) {
                 target.set(i, ac * gradient.get(i) + bc * centered.get(i) + cc);
             }
+        }
+    }
+
+    /** Float tensors as float[] copies, in per-thread scratch arrays that grow to the largest tensor and stay. */
+    private static final class FloatCopies {
+        private static final int SLOTS = 3;
+        private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+
+        private FloatCopies() {
+        }
+
+        /** Whether the float path applies: every tensor is float (they are dense, as the class requires). */
+        static boolean apply(INDArray... tensors) {
+            for (INDArray tensor : tensors) {
+                if (tensor.dataType() != DataType.FLOAT) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The tensor's elements at the start of scratch slot {@code slot}, which may be longer. */
+        static float[] read(INDArray tensor, int slot) {
+            float[] copy = scratch(slot, Math.toIntExact(tensor.length()));
+            ArrayElements.floatBuffer(tensor).get(0, copy, 0, (int) tensor.length());
+            return copy;
+        }
+
+        static void write(float[] values, INDArray tensor) {
+            ArrayElements.floatBuffer(tensor).put(0, values, 0, (int) tensor.length());
+        }
+
+        static float[] scratch(int slot, int length) {
+            float[][] slots = SCRATCH.get();
+            if (slots[slot].length < length) {
+                slots[slot] = new float[length];
+            }
+            return slots[slot];
         }
     }
 }
