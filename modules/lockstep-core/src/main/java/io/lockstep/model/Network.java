@@ -108,17 +108,22 @@ public abstract class Network {
     }
 
     /**
-     * As {@link #useNativeKernels()}, and the layer that reads the network's input skips the input gradient that
-     * {@link #computeGradient} drops ({@link InputConvolutionKernels}). For the replicas Lockstep trains itself,
-     * never for a user's model; returns this network.
+     * As {@link #useNativeKernels()}, and two changes for the replicas Lockstep trains itself, never for a user's
+     * model: the layer that reads the network's input skips the input gradient that {@link #computeGradient}
+     * drops ({@link InputConvolutionKernels}), and a plain ReLU layer right after a SyncBN layer runs inside it
+     * ({@link BatchNormReluFusion}). Returns this network.
      */
     public final Network useNativeTrainingKernels() {
         NativeLayerKernels.install(layers(), inputLayer(), params().dataType());
+        fuseBatchNormRelu();
         return this;
     }
 
     /** The one layer that reads the network's input, whose input gradient DL4J drops; null when there is none. */
     abstract Layer inputLayer();
+
+    /** {@link BatchNormReluFusion} of every SyncBN layer whose output goes straight into a plain ReLU layer. */
+    abstract void fuseBatchNormRelu();
 
     /** The SyncBN layers, in forward order. */
     public final List<SyncBatchNormLayer> syncBatchNormLayers() {
@@ -174,6 +179,16 @@ public abstract class Network {
         @Override
         Layer inputLayer() {
             return net.getLayer(0);
+        }
+
+        @Override
+        void fuseBatchNormRelu() {
+            Layer[] layers = net.getLayers();
+            for (int i = 0; i + 1 < layers.length; i++) {
+                if (net.getLayerWiseConfigurations().getInputPreProcess(i + 1) == null) {
+                    BatchNormReluFusion.fuseIfReluFollows(layers[i], layers[i + 1]);
+                }
+            }
         }
 
         @Override
@@ -272,6 +287,11 @@ public abstract class Network {
         @Override
         Layer inputLayer() {
             return null;
+        }
+
+        /** Not done for graphs, where a layer's output can feed several vertices. */
+        @Override
+        void fuseBatchNormRelu() {
         }
 
         @Override

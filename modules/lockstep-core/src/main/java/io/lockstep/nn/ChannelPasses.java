@@ -21,6 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * elements of one channel: H * W for NCHW, 1 for [N, C] and NHWC.
  */
 final class ChannelPasses {
+    private static final int POSITIVE_INFINITY_BITS = Float.floatToRawIntBits(Float.POSITIVE_INFINITY);
+
     private final int channels;
     private final int run;
 
@@ -97,8 +99,11 @@ final class ChannelPasses {
         return sums;
     }
 
-    /** out = in * scale + bias per channel (out may be in). */
-    void scaleAndShift(INDArray in, double[] scale, double[] bias, INDArray out) {
+    /**
+     * out = in * scale + bias per channel (out may be in); with {@code relu}, then max(0, .) (NaN stays NaN, -0.0
+     * becomes 0.0).
+     */
+    void scaleAndShift(INDArray in, double[] scale, double[] bias, boolean relu, INDArray out) {
         if (FloatCopies.apply(in, out)) {
             int length = (int) in.length();
             float[] source = FloatCopies.read(in, 0);
@@ -107,7 +112,8 @@ final class ChannelPasses {
                 float a = (float) scale[block % channels];
                 float b = (float) bias[block % channels];
                 for (int end = i + run; i < end; i++) {
-                    target[i] = source[i] * a + b;
+                    float y = source[i] * a + b;
+                    target[i] = relu ? Math.max(y, 0f) : y;
                 }
             }
             FloatCopies.write(target, out);
@@ -120,9 +126,55 @@ final class ChannelPasses {
             double a = scale[c];
             double b = bias[c];
             for (int end = i + run; i < end; i++) {
-                target.set(i, source.get(i) * a + b);
+                double y = source.get(i) * a + b;
+                target.set(i, relu ? Math.max(y, 0.0) : y);
             }
         }
+    }
+
+    /**
+     * The backward pass of a ReLU after {@link #scaleAndShift}{@code (d, scale, bias, true, .)}: g = dy where its
+     * input y = d * scale + bias, recomputed with the same arithmetic, is > 0, else 0 (DL4J's {@code relu_bp}).
+     */
+    void reluGradient(INDArray dy, INDArray d, double[] scale, double[] bias, INDArray g) {
+        if (FloatCopies.apply(dy, d, g)) {
+            int length = (int) dy.length();
+            float[] gradient = FloatCopies.read(dy, 0);
+            float[] centered = FloatCopies.read(d, 1);
+            float[] target = FloatCopies.scratch(2, length);
+            for (int block = 0, i = 0; i < length; block++) {
+                float a = (float) scale[block % channels];
+                float b = (float) bias[block % channels];
+                for (int end = i + run; i < end; i++) {
+                    target[i] = wherePositive(gradient[i], centered[i] * a + b);
+                }
+            }
+            FloatCopies.write(target, g);
+            return;
+        }
+        ArrayElements gradient = ArrayElements.of(dy);
+        ArrayElements centered = ArrayElements.of(d);
+        ArrayElements target = ArrayElements.of(g);
+        for (int block = 0, i = 0; i < gradient.length(); block++) {
+            int c = block % channels;
+            double a = scale[c];
+            double b = bias[c];
+            for (int end = i + run; i < end; i++) {
+                target.set(i, centered.get(i) * a + b > 0 ? gradient.get(i) : 0);
+            }
+        }
+    }
+
+    /**
+     * g where y > 0, else +0 (for NaN too), without a branch: half the ReLU's inputs are negative at random, and
+     * a branch per element mispredicts half the time (measured 6 ns an element against 0.7). With b = bits(y) - 1,
+     * y > 0 exactly when 0 <= b < bits(+inf), i.e. when b - bits(+inf) is negative and b is not: the sign bit of
+     * (b - bits(+inf)) & ~b, which the arithmetic shift spreads into a mask of g's bits.
+     */
+    private static float wherePositive(float g, float y) {
+        int b = Float.floatToRawIntBits(y) - 1;
+        int mask = ((b - POSITIVE_INFINITY_BITS) & ~b) >> 31;
+        return Float.intBitsToFloat(Float.floatToRawIntBits(g) & mask);
     }
 
     /** Returns # C, C -> 2C = [sum(dy)..., sum(dy * d)...] per channel. */

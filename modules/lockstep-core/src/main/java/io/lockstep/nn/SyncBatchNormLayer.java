@@ -47,12 +47,16 @@ import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GL
 public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> {
 
     private transient BatchNormSync sync;
+    private boolean reluFused;
 
     // Forward-pass state that the backward pass of the same step needs.
     private INDArray centered;
     private double[] inverseStd;
     private double[] offset;
     private Moments normalizedWith;
+    // y = d * scaleOfD + biasOfD per channel, for the backward pass of a fused ReLU.
+    private double[] scaleOfD;
+    private double[] biasOfD;
 
     public SyncBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -61,6 +65,17 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
     /** Attaches the runtime that synchronizes this layer's statistics; null detaches (plain batch norm). */
     public void attach(BatchNormSync sync) {
         this.sync = sync;
+    }
+
+    /**
+     * Makes this layer apply the ReLU that follows it, forward (max(0, y)) and backward: for a training replica
+     * whose next layer, an {@code ActivationLayer} with plain ReLU, now passes its input through
+     * ({@code io.lockstep.model.Network#useNativeTrainingKernels}). The same arithmetic in this layer's vectorized
+     * passes instead of libnd4j's {@code relu_bp}, which calls a function object per element. Not part of the
+     * configuration.
+     */
+    public void fuseFollowingRelu() {
+        this.reluFused = true;
     }
 
     @Override
@@ -121,15 +136,15 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         double[] beta = channelValues(BETA);
         inverseStd = new double[layout.channels];
         offset = new double[layout.channels];
-        double[] scale = new double[layout.channels];
-        double[] bias = new double[layout.channels];
+        scaleOfD = new double[layout.channels];
+        biasOfD = new double[layout.channels];
         for (int c = 0; c < inverseStd.length; c++) {
             inverseStd[c] = 1.0 / Math.sqrt(variance[c] + layerConf().getEps());
             offset[c] = -(normalizedWith.mean(c) - shift[c]) * inverseStd[c];
-            scale[c] = gamma[c] * inverseStd[c];
-            bias[c] = gamma[c] * offset[c] + beta[c];
+            scaleOfD[c] = gamma[c] * inverseStd[c];
+            biasOfD[c] = gamma[c] * offset[c] + beta[c];
         }
-        layout.passes.scaleAndShift(centered, scale, bias, out);
+        layout.passes.scaleAndShift(centered, scaleOfD, biasOfD, reluFused, out);
     }
 
     private void normalizeForInference(INDArray x, ChannelLayout layout, INDArray out) {
@@ -144,7 +159,7 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
             scale[c] = gamma[c] / Math.sqrt(runningVar[c] + layerConf().getEps());
             bias[c] = beta[c] - runningMean[c] * scale[c];
         }
-        layout.passes.scaleAndShift(x, scale, bias, out);
+        layout.passes.scaleAndShift(x, scale, bias, reluFused, out);
     }
 
     @Override
@@ -156,6 +171,12 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         INDArray dy = ArrayElements.dense(epsilon.castTo(dataType));
         ChannelLayout layout = ChannelLayout.of(dy, layerConf().getCnn2DFormat(), layerConf().getNOut(), layerId());
         int channels = layout.channels;
+        if (reluFused) {
+            // The gradient arrives at the ReLU's output; take it back to y = d * scale + bias.
+            INDArray atY = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, dy.shape(), 'c');
+            layout.passes.reluGradient(dy, centered, scaleOfD, biasOfD, atY);
+            dy = atY;
+        }
 
         // Local sums, packed # C, C -> 2C = [sum(dy)..., sum(dy * x_hat)...]; all-reduced in exact mode.
         // sum(dy * x_hat) = invStd * sum(dy * d) + offset * sum(dy).
