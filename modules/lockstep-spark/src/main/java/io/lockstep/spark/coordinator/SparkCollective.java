@@ -86,12 +86,6 @@ public final class SparkCollective implements Collective {
         }
     }
 
-    /**
-     * Contributes to a training step and blocks until every rank has, and the driver's {@link StepHandler}
-     * has run.
-     *
-     * @return the step handler's result, the same for every rank
-     */
     /** Joins this rank's stage attempt; returns the driver's {@link StepHandler#joinState()}. */
     public Serializable join() {
         Object reply = ask(new JoinCall(stageAttempt, rank));
@@ -101,6 +95,12 @@ public final class SparkCollective implements Collective {
         throw unexpected(reply, "join");
     }
 
+    /**
+     * Contributes to a training step and blocks until every rank has, and the driver's {@link StepHandler}
+     * has run.
+     *
+     * @return the step handler's result, the same for every rank
+     */
     public Serializable step(long step, Serializable contribution) {
         Object reply = ask(new StepCall(stageAttempt, rank, step, contribution));
         if (reply == null || reply instanceof Serializable) {

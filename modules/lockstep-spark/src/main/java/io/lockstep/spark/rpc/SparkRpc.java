@@ -2,8 +2,10 @@ package io.lockstep.spark.rpc;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,11 +36,13 @@ import scala.runtime.BoxedUnit;
  * {@link #connect} looks the endpoint up from the executor's {@code SparkEnv.rpcEnv} (one round trip) and
  * returns a client whose {@link RpcClient#ask} blocks for the reply.
  *
- * <p>The handler may reply later, from another thread: it gets a {@link Reply} that wraps Spark's
- * {@code RpcCallContext}. Between JVMs, messages, replies and failures cross Spark's RPC as Java-serialized
- * bytes that {@link WireCodec} reads back with Lockstep's class loader (Spark's own deserialization on an
- * executor would look for them in the system class loader, which does not see the application jar);
- * between a task and the driver in one JVM (local mode) they are handed over as the objects themselves.
+ * <p>The handler may reply later, from another thread: it gets a {@link Reply}. Between JVMs, messages,
+ * replies and failures cross Spark's RPC as Java-serialized bytes that {@link WireCodec} reads back with
+ * Lockstep's class loader (Spark's own deserialization on an executor would look for them in the system class
+ * loader, which does not see the application jar). In the driver's own JVM (local mode) a call skips Spark's
+ * RPC: the caller's thread runs the handler, one message at a time as the endpoint's thread would, and the
+ * reply completes the caller's future. A collective round then costs one thread wake-up (the last rank to
+ * arrive wakes the others) instead of a hop to the endpoint's thread and one back per rank.
  */
 public final class SparkRpc {
     /** Names our timeouts in Spark's timeout messages, where Spark would name a configuration key. */
@@ -47,6 +51,7 @@ public final class SparkRpc {
     private static final long AWAIT_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final ConcurrentMap<EndpointAddress, RpcEndpointRef> REGISTERED = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<EndpointAddress, SerialHandler> LOCAL = new ConcurrentHashMap<>();
 
     private SparkRpc() {
     }
@@ -61,9 +66,11 @@ public final class SparkRpc {
     public static EndpointAddress register(String namePrefix, MessageHandler handler) {
         RpcEnv env = rpcEnv();
         String name = namePrefix + "-" + UUID.randomUUID();
-        RpcEndpointRef ref = env.setupEndpoint(name, new HandlerEndpoint(env, handler));
+        SerialHandler serial = new SerialHandler(handler);
+        RpcEndpointRef ref = env.setupEndpoint(name, new HandlerEndpoint(env, serial));
         RpcAddress at = env.address();
         EndpointAddress address = new EndpointAddress(at.host(), at.port(), name);
+        LOCAL.put(address, serial);
         REGISTERED.put(address, ref);
         return address;
     }
@@ -73,6 +80,7 @@ public final class SparkRpc {
      * and time out. Does nothing if it is not registered (any more).
      */
     public static void stop(EndpointAddress address) {
+        LOCAL.remove(address);
         RpcEndpointRef ref = REGISTERED.remove(address);
         SparkEnv sparkEnv = SparkEnv.get();
         if (ref != null && sparkEnv != null) {
@@ -92,9 +100,15 @@ public final class SparkRpc {
 
     /** {@link #connect} from a given RPC environment (tests use a second one to go through the network). */
     static RpcClient connect(EndpointAddress address, RpcEnv env) {
+        if (isOwnAddress(env, address)) {
+            if (!LOCAL.containsKey(address)) {
+                throw new RpcException("cannot reach endpoint " + address + ": not registered", null, false);
+            }
+            return new DirectClient(address);
+        }
         try {
             RpcEndpointRef ref = env.setupEndpointRef(new RpcAddress(address.host(), address.port()), address.name());
-            return new RefClient(address, ref, !isOwnAddress(env, address));
+            return new RefClient(address, ref);
         } catch (Exception e) { // Spark throws its checked SparkException undeclared
             throw new RpcException("cannot reach endpoint " + address + ": " + messageOf(e), e, false);
         }
@@ -118,12 +132,29 @@ public final class SparkRpc {
         return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
+    /** A handler that takes one message at a time, whichever thread calls it; a throw fails the call. */
+    private static final class SerialHandler {
+        private final MessageHandler handler;
+
+        SerialHandler(MessageHandler handler) {
+            this.handler = handler;
+        }
+
+        synchronized void receive(Object message, Reply reply) {
+            try {
+                handler.receive(message, reply);
+            } catch (RuntimeException e) {
+                reply.fail(e);
+            }
+        }
+    }
+
     /** Spark's endpoint around a handler; the dedicated thread is Spark's {@code DedicatedMessageLoop}. */
     private static final class HandlerEndpoint implements IsolatedThreadSafeRpcEndpoint {
         private final RpcEnv env;
-        private final MessageHandler handler;
+        private final SerialHandler handler;
 
-        HandlerEndpoint(RpcEnv env, MessageHandler handler) {
+        HandlerEndpoint(RpcEnv env, SerialHandler handler) {
             this.env = env;
             this.handler = handler;
         }
@@ -152,7 +183,7 @@ public final class SparkRpc {
                     ContextReply reply = new ContextReply(context, fromAnotherJvm);
                     try {
                         handler.receive(fromAnotherJvm ? WireCodec.decode((byte[]) message) : message, reply);
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException e) { // a message that does not decode
                         reply.fail(e);
                     }
                     return BoxedUnit.UNIT;
@@ -191,16 +222,66 @@ public final class SparkRpc {
         }
     }
 
-    /** A client over Spark's endpoint reference; encodes its calls when the endpoint is in another JVM. */
+    /** A client in the driver's JVM: runs the handler on the calling thread and waits for its reply. */
+    private static final class DirectClient implements RpcClient {
+        private final EndpointAddress address;
+
+        DirectClient(EndpointAddress address) {
+            this.address = address;
+        }
+
+        @Override
+        public EndpointAddress address() {
+            return address;
+        }
+
+        @Override
+        public Object ask(Object message, Duration timeout) {
+            SerialHandler handler = LOCAL.get(address);
+            if (handler == null) {
+                throw new RpcException("endpoint " + address + " was stopped", null, false);
+            }
+            CompletableFuture<Object> answer = new CompletableFuture<>();
+            handler.receive(message, new FutureReply(answer));
+            try {
+                return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw timedOut(address, message, timeout, e);
+            } catch (ExecutionException e) {
+                throw new RpcException(messageOf(e.getCause()), e.getCause(), false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcException("interrupted waiting for " + address, e, false);
+            }
+        }
+    }
+
+    /** A reply that completes the caller's future; the first answer wins. */
+    private record FutureReply(CompletableFuture<Object> answer) implements Reply {
+        @Override
+        public void reply(Object response) {
+            answer.complete(response);
+        }
+
+        @Override
+        public void fail(Throwable cause) {
+            answer.completeExceptionally(cause);
+        }
+    }
+
+    private static RpcException timedOut(EndpointAddress address, Object message, Duration timeout, Throwable cause) {
+        return new RpcException("no reply from " + address + " within " + timeout.toMillis() + " ms to "
+                + message.getClass().getSimpleName(), cause, true);
+    }
+
+    /** A client over Spark's endpoint reference in another JVM: calls and answers cross as bytes. */
     private static final class RefClient implements RpcClient {
         private final EndpointAddress address;
         private final RpcEndpointRef ref;
-        private final boolean encoded;
 
-        RefClient(EndpointAddress address, RpcEndpointRef ref, boolean encoded) {
+        RefClient(EndpointAddress address, RpcEndpointRef ref) {
             this.address = address;
             this.ref = ref;
-            this.encoded = encoded;
         }
 
         @Override
@@ -211,8 +292,8 @@ public final class SparkRpc {
         @Override
         public Object ask(Object message, Duration timeout) {
             FiniteDuration limit = new FiniteDuration(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            Object payload = encoded ? WireCodec.encode(message) : message;
-            Future<Object> reply = ref.ask(payload, new RpcTimeout(limit, TIMEOUT_NAME), ClassTag$.MODULE$.AnyRef());
+            Future<Object> reply = ref.ask(WireCodec.encode(message), new RpcTimeout(limit, TIMEOUT_NAME),
+                    ClassTag$.MODULE$.AnyRef());
             Object answer;
             try {
                 answer = ThreadUtils.awaitResult(reply,
@@ -220,7 +301,7 @@ public final class SparkRpc {
             } catch (Exception e) { // SparkException wraps the endpoint's failure; timeouts come raw
                 throw failure(e, message, timeout);
             }
-            return encoded ? decoded((byte[]) answer) : answer;
+            return decoded((byte[]) answer);
         }
 
         private static Object decoded(byte[] answer) {
@@ -234,8 +315,7 @@ public final class SparkRpc {
         private RpcException failure(Exception e, Object message, Duration timeout) {
             Throwable cause = e instanceof SparkException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof TimeoutException) {
-                return new RpcException("no reply from " + address + " within " + timeout.toMillis() + " ms to "
-                        + message.getClass().getSimpleName(), cause, true);
+                return timedOut(address, message, timeout, cause);
             }
             return new RpcException(messageOf(cause), cause, false);
         }

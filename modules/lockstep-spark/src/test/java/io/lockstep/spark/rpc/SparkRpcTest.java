@@ -114,6 +114,17 @@ class SparkRpcTest {
         assertEquals("cannot take x", e.getMessage());
     }
 
+    /** In the driver's JVM the caller's thread runs the handler; from another JVM, the endpoint's thread does. */
+    @ParameterizedTest(name = "over the network: {0}")
+    @ValueSource(booleans = {false, true})
+    void inTheDriversJvmTheCallersThreadRunsTheHandler(boolean overNetwork) {
+        EndpointAddress at = register((message, reply) -> reply.reply(Thread.currentThread().getName()));
+
+        Object handledOn = client(at, overNetwork).ask("x", TIMEOUT);
+
+        assertEquals(!overNetwork, Thread.currentThread().getName().equals(handledOn), "handled on " + handledOn);
+    }
+
     @Test
     void onlyTheFirstAnswerCounts() {
         EndpointAddress at = register((message, reply) -> {
