@@ -73,30 +73,25 @@ public final class PeerBenchmark {
                 options.seed(), protocol.evalEvery(), percent(protocol.target()), protocol.maxEpochs());
 
         List<PeerResult> results = new ArrayList<>();
-        if (options.runs(Contender.DL4J_FIT)) {
-            results.add(measure(Contender.DL4J_FIT, () -> Dl4jFitPeer.run(data, protocol, options.seed(), out::println)));
-        }
-        if (options.contenders().stream().anyMatch(ON_SPARK::contains)) {
-            JavaSparkContext sc = sparkContext();
-            try {
-                for (int workers = 1; workers <= 2; workers++) {
-                    int w = workers;
-                    Contender contender = w == 1 ? Contender.LOCKSTEP_W1 : Contender.LOCKSTEP_W2;
-                    if (options.runs(contender)) {
-                        results.add(measure(contender, () -> LockstepPeer.run(sc, w, data, protocol, options.seed(),
-                                out::println)));
-                    }
+        JavaSparkContext sc = null;
+        try {
+            for (Contender contender : EnumSet.copyOf(options.contenders())) { // in Contender's order
+                if (sc == null && ON_SPARK.contains(contender)) {
+                    sc = sparkContext();
                 }
-                if (options.runs(Contender.PARAM_AVG)) {
-                    results.add(measure(Contender.PARAM_AVG, () -> ParamAvgPeer.run(sc, data, protocol,
-                            options.seed(), out::println)));
-                }
-            } finally {
+                JavaSparkContext spark = sc;
+                results.add(measure(contender, () -> switch (contender) {
+                    case LOCKSTEP_W2 -> LockstepPeer.run(spark, 2, data, protocol, options.seed(), out::println);
+                    case LOCKSTEP_W1 -> LockstepPeer.run(spark, 1, data, protocol, options.seed(), out::println);
+                    case DL4J_FIT -> Dl4jFitPeer.run(data, protocol, options.seed(), out::println);
+                    case PARAM_AVG -> ParamAvgPeer.run(spark, data, protocol, options.seed(), out::println);
+                    case PYTORCH -> TorchPeer.run(options, data, protocol);
+                }));
+            }
+        } finally {
+            if (sc != null) {
                 sc.stop();
             }
-        }
-        if (options.runs(Contender.PYTORCH)) {
-            results.add(measure(Contender.PYTORCH, () -> TorchPeer.run(options, data, protocol)));
         }
         PeerReport.print(out, protocol, results);
         out.printf("total benchmark time: %.0f s%n", (System.nanoTime() - started) / 1e9);

@@ -84,10 +84,6 @@ record PeerOptions(int maxEpochs, double target, int evalEvery, Set<Contender> c
         return new PeerOptions(maxEpochs, target, evalEvery, contenders, dataDir, seed, python, torchScript);
     }
 
-    boolean runs(Contender contender) {
-        return contenders.contains(contender);
-    }
-
     private static Set<Contender> contenders(String value) {
         Set<Contender> set = EnumSet.noneOf(Contender.class);
         for (String id : List.of(value.split(","))) {

@@ -27,8 +27,8 @@ class PeerOptionsTest {
                 "--torch-script", "t.py");
         assertEquals(new PeerOptions(2, 0.7, 10, EnumSet.of(Contender.LOCKSTEP_W2, Contender.PYTORCH), Path.of("/tmp/d"),
                 5, Path.of("/opt/py"), Path.of("t.py")), o);
-        assertTrue(o.runs(Contender.PYTORCH));
-        assertFalse(o.runs(Contender.PARAM_AVG));
+        assertTrue(o.contenders().contains(Contender.PYTORCH));
+        assertFalse(o.contenders().contains(Contender.PARAM_AVG));
     }
 
     @Test
