@@ -187,7 +187,7 @@ final class ProfiledRun {
             TimedCollective collective = new TimedCollective(coordinator, s.steps());
             MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(plan.networkJson()));
             net.init(plan.params().toRowVector(), false);
-            Network network = Network.of(net);
+            Network network = Network.of(net).useNativeTrainingKernels(); // as WorkerReplica's constructor
             CollectiveBatchNormSync sync = new CollectiveBatchNormSync(SyncMode.EXACT, collective);
             for (SyncBatchNormLayer layer : network.syncBatchNormLayers()) {
                 layer.attach(sync);
