@@ -2,6 +2,7 @@ package io.lockstep.math;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -36,24 +37,27 @@ public abstract class ArrayElements {
         if (array.dataType() == DataType.FLOAT) {
             return new Floats(floatBuffer(array), array.length());
         }
-        if (!isDense(array)) {
-            throw new IllegalArgumentException("expected a dense c-ordered array or vector, got " + array.shapeInfoToString());
-        }
-        // The buffer of a view is its parent's whole buffer; the view starts offset() elements into it.
-        int offset = Math.toIntExact(array.offset());
         if (array.dataType() == DataType.DOUBLE) {
-            return new Doubles(array.data().asNioDouble().position(offset).slice(), array.length());
+            return new Doubles(denseData(array).asNioDouble().position(Math.toIntExact(array.offset())).slice(),
+                    array.length());
         }
         throw new IllegalArgumentException("expected a float or double array, got " + array.dataType());
     }
 
     /** A dense float array's elements as a buffer that starts at its first element (for bulk copies). */
     public static FloatBuffer floatBuffer(INDArray array) {
-        if (!isDense(array) || array.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("expected a dense c-ordered float array or vector, got "
-                    + array.shapeInfoToString());
+        if (array.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("expected a float array, got " + array.dataType());
         }
-        return array.data().asNioFloat().position(Math.toIntExact(array.offset())).slice();
+        return denseData(array).asNioFloat().position(Math.toIntExact(array.offset())).slice();
+    }
+
+    /** The buffer of a dense array; a view's is its parent's whole buffer, the view starting offset() into it. */
+    private static DataBuffer denseData(INDArray array) {
+        if (!isDense(array)) {
+            throw new IllegalArgumentException("expected a dense c-ordered array or vector, got " + array.shapeInfoToString());
+        }
+        return array.data();
     }
 
     public final int length() {
@@ -68,29 +72,18 @@ public abstract class ArrayElements {
     /** The value rounded to the array's precision. */
     public abstract double round(double value);
 
-    /** Reads elements [from, from + into.length) into {@code into}, in one bulk copy. */
-    public abstract void read(int from, double[] into);
+    /** All elements as doubles, in one bulk copy. */
+    public abstract double[] toDoubles();
 
-    /**
-     * Writes {@code values} to elements [from, from + values.length) in one bulk copy, rounding each to the
-     * array's precision in {@code values} as well, so that the caller holds what was stored.
-     */
-    public abstract void write(int from, double[] values);
-
-    /** All elements, as doubles. */
-    public double[] toDoubles() {
-        double[] values = new double[length];
-        read(0, values);
-        return values;
-    }
-
-    /** Sets the elements to {@code values} (rounded to the array's precision). */
-    public void setAll(double[] values) {
+    /** Sets the elements to {@code values} (rounded to the array's precision), in one bulk copy. */
+    public final void setAll(double[] values) {
         if (values.length != length) {
             throw new IllegalArgumentException(values.length + " values for " + length + " elements");
         }
-        write(0, values.clone());
+        store(values);
     }
+
+    abstract void store(double[] values);
 
     /** Sum of squares of elements [from, to), accumulated in double. */
     public double sumOfSquares(int from, int to) {
@@ -104,7 +97,6 @@ public abstract class ArrayElements {
 
     private static final class Floats extends ArrayElements {
         private final FloatBuffer buffer;
-        private float[] scratch = new float[0];
 
         Floats(FloatBuffer buffer, long length) {
             super(length);
@@ -129,29 +121,23 @@ public abstract class ArrayElements {
         }
 
         @Override
-        public void read(int from, double[] into) {
-            float[] floats = scratch(into.length);
-            buffer.get(from, floats, 0, into.length);
-            for (int i = 0; i < into.length; i++) {
-                into[i] = floats[i];
+        public double[] toDoubles() {
+            float[] floats = new float[length()];
+            buffer.get(0, floats);
+            double[] values = new double[floats.length];
+            for (int i = 0; i < floats.length; i++) {
+                values[i] = floats[i];
             }
+            return values;
         }
 
         @Override
-        public void write(int from, double[] values) {
-            float[] floats = scratch(values.length);
+        void store(double[] values) {
+            float[] floats = new float[values.length];
             for (int i = 0; i < values.length; i++) {
                 floats[i] = (float) values[i];
-                values[i] = floats[i];
             }
-            buffer.put(from, floats, 0, values.length);
-        }
-
-        private float[] scratch(int length) {
-            if (scratch.length < length) {
-                scratch = new float[length];
-            }
-            return scratch;
+            buffer.put(0, floats);
         }
     }
 
@@ -180,13 +166,15 @@ public abstract class ArrayElements {
         }
 
         @Override
-        public void read(int from, double[] into) {
-            buffer.get(from, into, 0, into.length);
+        public double[] toDoubles() {
+            double[] values = new double[length()];
+            buffer.get(0, values);
+            return values;
         }
 
         @Override
-        public void write(int from, double[] values) {
-            buffer.put(from, values, 0, values.length);
+        void store(double[] values) {
+            buffer.put(0, values);
         }
     }
 }

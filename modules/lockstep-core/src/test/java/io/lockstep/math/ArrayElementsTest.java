@@ -31,14 +31,13 @@ class ArrayElementsTest {
     }
 
     @Test
-    void writesRoundToTheArraysPrecision() {
+    void setAllRoundsToTheArraysPrecision() {
         INDArray floats = Nd4j.zeros(DataType.FLOAT, 2);
-        double[] values = {0.1, 1.0 / 3};
 
-        ArrayElements.of(floats).write(0, values);
+        ArrayElements.of(floats).setAll(new double[] {0.1, 1.0 / 3});
 
-        assertArrayEquals(new double[] {(float) 0.1, (float) (1.0 / 3)}, values);
-        assertArrayEquals(values, floats.toDoubleVector());
+        assertArrayEquals(new double[] {(float) 0.1, (float) (1.0 / 3)}, floats.toDoubleVector());
+        assertArrayEquals(new double[] {(float) 0.1, (float) (1.0 / 3)}, ArrayElements.of(floats).toDoubles());
     }
 
     @Test

@@ -50,8 +50,7 @@ public final class SparkRpc {
     /** Extra time the waiting thread gives Spark's own timeout to fire first. */
     private static final long AWAIT_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final ConcurrentMap<EndpointAddress, RpcEndpointRef> REGISTERED = new ConcurrentHashMap<>();
-    private static final ConcurrentMap<EndpointAddress, SerialHandler> LOCAL = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<EndpointAddress, Registration> REGISTERED = new ConcurrentHashMap<>();
 
     private SparkRpc() {
     }
@@ -70,8 +69,7 @@ public final class SparkRpc {
         RpcEndpointRef ref = env.setupEndpoint(name, new HandlerEndpoint(env, serial));
         RpcAddress at = env.address();
         EndpointAddress address = new EndpointAddress(at.host(), at.port(), name);
-        LOCAL.put(address, serial);
-        REGISTERED.put(address, ref);
+        REGISTERED.put(address, new Registration(ref, serial));
         return address;
     }
 
@@ -80,11 +78,10 @@ public final class SparkRpc {
      * and time out. Does nothing if it is not registered (any more).
      */
     public static void stop(EndpointAddress address) {
-        LOCAL.remove(address);
-        RpcEndpointRef ref = REGISTERED.remove(address);
+        Registration registration = REGISTERED.remove(address);
         SparkEnv sparkEnv = SparkEnv.get();
-        if (ref != null && sparkEnv != null) {
-            sparkEnv.rpcEnv().stop(ref);
+        if (registration != null && sparkEnv != null) {
+            sparkEnv.rpcEnv().stop(registration.ref());
         }
     }
 
@@ -101,7 +98,7 @@ public final class SparkRpc {
     /** {@link #connect} from a given RPC environment (tests use a second one to go through the network). */
     static RpcClient connect(EndpointAddress address, RpcEnv env) {
         if (isOwnAddress(env, address)) {
-            if (!LOCAL.containsKey(address)) {
+            if (!REGISTERED.containsKey(address)) {
                 throw new RpcException("cannot reach endpoint " + address + ": not registered", null, false);
             }
             return new DirectClient(address);
@@ -130,6 +127,10 @@ public final class SparkRpc {
 
     private static String messageOf(Throwable t) {
         return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** An endpoint registered in this JVM: Spark's reference to it and its handler, for direct calls. */
+    private record Registration(RpcEndpointRef ref, SerialHandler handler) {
     }
 
     /** A handler that takes one message at a time, whichever thread calls it; a throw fails the call. */
@@ -237,12 +238,12 @@ public final class SparkRpc {
 
         @Override
         public Object ask(Object message, Duration timeout) {
-            SerialHandler handler = LOCAL.get(address);
-            if (handler == null) {
+            Registration registration = REGISTERED.get(address);
+            if (registration == null) {
                 throw new RpcException("endpoint " + address + " was stopped", null, false);
             }
             CompletableFuture<Object> answer = new CompletableFuture<>();
-            handler.receive(message, new FutureReply(answer));
+            registration.handler().receive(message, new FutureReply(answer));
             try {
                 return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
