@@ -2,6 +2,7 @@ package io.lockstep.model;
 
 import java.lang.reflect.Field;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -49,6 +50,30 @@ final class NativeLayerKernels {
                 setIfAbsent(POOLING_HELPER, layer, new MKLDNNSubsamplingHelper(dataType));
             }
         }
+    }
+
+    /**
+     * Has every float 2-d convolution layer with a helper keep its pre-activation from the forward pass for
+     * backprop (DL4J's {@link CacheMode}): without it, {@code ConvolutionLayer.backpropGradient} runs the forward
+     * convolution a second time, only to take the activation's derivative at its output (for LeNet-5, a ninth of a
+     * worker's step). The copy is one pass over the layer's output. Only the helper path reads it back (the Java
+     * path would cache its im2col matrix as well), so double networks are left as they are. The network must
+     * then open DL4J's feed-forward cache ({@code Network.keepForwardCaches}).
+     *
+     * @return whether any layer keeps its pre-activation
+     */
+    static boolean keepPreActivationsForBackprop(Layer[] layers, DataType dataType) {
+        if (dataType != DataType.FLOAT) {
+            return false;
+        }
+        boolean any = false;
+        for (Layer layer : layers) {
+            if (layer.getClass() == ConvolutionLayer.class && layer.getHelper() != null) {
+                layer.setCacheMode(CacheMode.DEVICE);
+                any = true;
+            }
+        }
+        return any;
     }
 
     private static void setIfAbsent(Field field, Layer layer, Object helper) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -111,16 +112,26 @@ public abstract class Network {
      * As {@link #useNativeKernels()}, and two changes for the replicas Lockstep trains itself, never for a user's
      * model: the layer that reads the network's input skips the input gradient that {@link #computeGradient}
      * drops ({@link InputConvolutionKernels}), and a plain ReLU layer right after a SyncBN layer runs inside it
-     * ({@link BatchNormReluFusion}). Returns this network.
+     * ({@link BatchNormReluFusion}). The convolutions also keep their forward pass for backprop
+     * ({@link NativeLayerKernels#keepPreActivationsForBackprop}). Returns this network.
      */
     public final Network useNativeTrainingKernels() {
         NativeLayerKernels.install(layers(), inputLayer(), params().dataType());
+        if (NativeLayerKernels.keepPreActivationsForBackprop(layers(), params().dataType())) {
+            keepForwardCaches();
+        }
         fuseBatchNormRelu();
         return this;
     }
 
     /** The one layer that reads the network's input, whose input gradient DL4J drops; null when there is none. */
     abstract Layer inputLayer();
+
+    /**
+     * Opens DL4J's feed-forward cache workspace in training passes, where layers with a {@link CacheMode} keep
+     * what backprop reuses: DL4J opens it only when the network's configuration names a cache mode.
+     */
+    abstract void keepForwardCaches();
 
     /** {@link BatchNormReluFusion} of every SyncBN layer whose output goes straight into a plain ReLU layer. */
     abstract void fuseBatchNormRelu();
@@ -179,6 +190,11 @@ public abstract class Network {
         @Override
         Layer inputLayer() {
             return net.getLayer(0);
+        }
+
+        @Override
+        void keepForwardCaches() {
+            net.getLayerWiseConfigurations().setCacheMode(CacheMode.DEVICE);
         }
 
         @Override
@@ -287,6 +303,11 @@ public abstract class Network {
         @Override
         Layer inputLayer() {
             return null;
+        }
+
+        @Override
+        void keepForwardCaches() {
+            graph.getConfiguration().setCacheMode(CacheMode.DEVICE);
         }
 
         /** Not done for graphs, where a layer's output can feed several vertices. */

@@ -10,10 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lockstep.testing.RandomBatches;
 import io.lockstep.zoo.LeNet5;
+import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -25,12 +29,14 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 class NativeLayerKernelsTest {
 
@@ -88,6 +94,62 @@ class NativeLayerKernelsTest {
             assertEquals(dl4j.score(), nativeKernels.score(), 1e-5);
             assertFalse(Arrays.equals(dl4j.flattenedGradients().toFloatVector(),
                     nativeKernels.flattenedGradients().toFloatVector()));
+        }
+    }
+
+    /**
+     * Backprop takes a convolution's pre-activation from its forward pass instead of convolving again, and with a
+     * ReLU (whose derivative reads it) the gradients are still DL4J's own.
+     */
+    @Test
+    void trainingConvolutionsConvolveOncePerStep() throws ReflectiveOperationException {
+        Network dl4j = twoReluConvolutions();
+        Network network = twoReluConvolutions();
+        ForwardCounter counter = new ForwardCounter();
+        Field helper = ConvolutionLayer.class.getDeclaredField("helper");
+        helper.setAccessible(true);
+        helper.set(network.layers()[1], counter);
+        network.useNativeTrainingKernels();
+        DataSet batch = RandomBatches.of(3, 1, DataType.FLOAT, new long[] {8, 1, 8, 8}, 3).get(0);
+
+        dl4j.computeGradient(batch);
+        network.computeGradient(batch);
+
+        assertEquals(1, counter.forwardPasses);
+        assertClose(dl4j.flattenedGradients(), network.flattenedGradients(), 1e-4, "gradient");
+    }
+
+    private static Network twoReluConvolutions() {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(3)
+                .dataType(DataType.FLOAT).list()
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                        .activation(Activation.RELU).build())
+                .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                        .activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 8, 1)).build());
+        net.init();
+        return Network.of(net);
+    }
+
+    /** oneDNN's convolution helper, counting its forward passes. */
+    private static final class ForwardCounter extends MKLDNNConvHelper {
+        int forwardPasses;
+
+        ForwardCounter() {
+            super(DataType.FLOAT);
+        }
+
+        @Override
+        public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides,
+                                  int[] pad, org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode mode,
+                                  org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo fwdAlgo,
+                                  ConvolutionMode convolutionMode, int[] dilation, CNN2DFormat format,
+                                  LayerWorkspaceMgr workspaceMgr) {
+            forwardPasses++;
+            return super.preOutput(input, weights, bias, kernel, strides, pad, mode, fwdAlgo, convolutionMode,
+                    dilation, format, workspaceMgr);
         }
     }
 
