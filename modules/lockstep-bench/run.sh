@@ -19,10 +19,12 @@ state="$module/target/bench"
 classpath_file="$state/classpath"
 mvn_flags=(-B -Dstyle.color=never --no-transfer-progress)
 
-# The launcher's (bin/lockstep) JVM flags: Spark 3.5 on Java 17 needs the opens of conf/jvm-opens.
+# The launcher's (bin/lockstep) JVM flags, with its reasons: Spark 3.5 on Java 17 needs the opens of
+# conf/jvm-opens; no JavaCPP physical-memory check at every native allocation.
 mapfile -t java_opts < <(grep -v '^#' "$root/conf/jvm-opens")
 java_opts+=(
   -Xmx${LOCKSTEP_HEAP:-6g}
+  -Dorg.bytedeco.javacpp.maxphysicalbytes=0
 )
 
 command -v java >/dev/null || { echo "run.sh: java (17) is not on PATH" >&2; exit 2; }
