@@ -2,6 +2,7 @@ package io.lockstep.nn;
 
 import io.lockstep.math.ArrayElements;
 import io.lockstep.math.Moments;
+import java.util.Arrays;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -11,9 +12,7 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.BETA;
 import static org.deeplearning4j.nn.params.BatchNormalizationParamInitializer.GAMMA;
@@ -49,8 +48,10 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
     private transient BatchNormSync sync;
     private boolean reluFused;
 
-    // Forward-pass state that the backward pass of the same step needs.
-    private INDArray centered;
+    // The passes over this layer's tensors, kept from step to step; between a training forward pass and its
+    // backward pass they hold d = x - shift.
+    private ChannelPasses passes;
+    // Forward-pass state that the backward pass of the same step needs; normalizedWith is null outside a step.
     private double[] inverseStd;
     private double[] offset;
     private Moments normalizedWith;
@@ -97,31 +98,30 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         INDArray x = ArrayElements.dense(input.castTo(dataType));
-        ChannelLayout layout = ChannelLayout.of(x, layerConf().getCnn2DFormat(), layerConf().getNOut(), layerId());
+        ChannelPasses passes = passesFor(x);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, x.shape(), 'c');
         if (training) {
-            normalizeForTraining(x, layout, out);
+            normalizeForTraining(x, passes, out);
         } else {
-            normalizeForInference(x, layout, out);
+            normalizeForInference(x, passes, out);
         }
         return out;
     }
 
-    private void normalizeForTraining(INDArray x, ChannelLayout layout, INDArray out) {
+    private void normalizeForTraining(INDArray x, ChannelPasses passes, INDArray out) {
         // Phase 1, local moments around the shift s = first-pass mean: with d = x - s (exact in float when x
         // and s are within a factor of 2, Sterbenz), mean = s + sum(d) / n and M2 = sum(d^2) - sum(d)^2 / n.
-        double[] shift = layout.passes.mean(x);
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            centered = Nd4j.createUninitialized(dataType, x.shape(), 'c');
-        }
-        double[] sumsOfD = layout.passes.center(x, shift, centered);
-        long n = x.length() / layout.channels;
-        double[] mean = new double[layout.channels];
-        double[] m2 = new double[layout.channels];
+        ChannelPasses.Centering centering = passes.center(x);
+        int channels = passes.channels;
+        double[] shift = centering.shift();
+        double[] sumsOfD = centering.sums();
+        long n = x.length() / channels;
+        double[] mean = new double[channels];
+        double[] m2 = new double[channels];
         for (int c = 0; c < mean.length; c++) {
             double sumD = sumsOfD[c];
             mean[c] = shift[c] + sumD / n;
-            m2[c] = Math.max(sumsOfD[layout.channels + c] - sumD * sumD / n, 0.0);
+            m2[c] = Math.max(sumsOfD[channels + c] - sumD * sumD / n, 0.0);
         }
         Moments local = new Moments(n, mean, m2);
 
@@ -134,53 +134,52 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         double[] variance = normalizedWith.biasedVariance();
         double[] gamma = channelValues(GAMMA);
         double[] beta = channelValues(BETA);
-        inverseStd = new double[layout.channels];
-        offset = new double[layout.channels];
-        scaleOfD = new double[layout.channels];
-        biasOfD = new double[layout.channels];
+        inverseStd = new double[channels];
+        offset = new double[channels];
+        scaleOfD = new double[channels];
+        biasOfD = new double[channels];
         for (int c = 0; c < inverseStd.length; c++) {
             inverseStd[c] = 1.0 / Math.sqrt(variance[c] + layerConf().getEps());
             offset[c] = -(normalizedWith.mean(c) - shift[c]) * inverseStd[c];
             scaleOfD[c] = gamma[c] * inverseStd[c];
             biasOfD[c] = gamma[c] * offset[c] + beta[c];
         }
-        layout.passes.scaleAndShift(centered, scaleOfD, biasOfD, reluFused, out);
+        passes.normalize(scaleOfD, biasOfD, reluFused, out);
     }
 
-    private void normalizeForInference(INDArray x, ChannelLayout layout, INDArray out) {
+    private void normalizeForInference(INDArray x, ChannelPasses passes, INDArray out) {
         // y = x * scale + bias with scale = gamma / sqrt(running var + eps), bias = beta - running mean * scale.
         double[] gamma = channelValues(GAMMA);
         double[] beta = channelValues(BETA);
         double[] runningMean = channelValues(GLOBAL_MEAN);
         double[] runningVar = channelValues(GLOBAL_VAR);
-        double[] scale = new double[layout.channels];
-        double[] bias = new double[layout.channels];
+        double[] scale = new double[passes.channels];
+        double[] bias = new double[passes.channels];
         for (int c = 0; c < scale.length; c++) {
             scale[c] = gamma[c] / Math.sqrt(runningVar[c] + layerConf().getEps());
             bias[c] = beta[c] - runningMean[c] * scale[c];
         }
-        layout.passes.scaleAndShift(x, scale, bias, reluFused, out);
+        passes.scaleAndShift(x, scale, bias, reluFused, out);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (centered == null) {
+        if (normalizedWith == null) {
             throw new IllegalStateException(layerId() + ": backward pass without a training forward pass");
         }
         INDArray dy = ArrayElements.dense(epsilon.castTo(dataType));
-        ChannelLayout layout = ChannelLayout.of(dy, layerConf().getCnn2DFormat(), layerConf().getNOut(), layerId());
-        int channels = layout.channels;
-        if (reluFused) {
-            // The gradient arrives at the ReLU's output; take it back to y = d * scale + bias.
-            INDArray atY = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, dy.shape(), 'c');
-            layout.passes.reluGradient(dy, centered, scaleOfD, biasOfD, atY);
-            dy = atY;
+        if (!Arrays.equals(dy.shape(), input.shape())) {
+            throw new IllegalStateException(layerId() + ": the gradient's shape " + Arrays.toString(dy.shape())
+                    + " is not the input's " + Arrays.toString(input.shape()));
         }
+        int channels = passes.channels;
 
-        // Local sums, packed # C, C -> 2C = [sum(dy)..., sum(dy * x_hat)...]; all-reduced in exact mode.
+        // Local sums, packed # C, C -> 2C = [sum(dy)..., sum(dy * x_hat)...]; all-reduced in exact mode. With a
+        // fused ReLU, the gradient arrives at the ReLU's output and is first taken back to y = d * scale + bias.
         // sum(dy * x_hat) = invStd * sum(dy * d) + offset * sum(dy).
-        double[] localSums = layout.passes.sums(dy, centered);
+        double[] localSums = reluFused ? passes.gradientSums(dy, scaleOfD, biasOfD)
+                : passes.gradientSums(dy, null, null);
         for (int ch = 0; ch < channels; ch++) {
             localSums[channels + ch] = inverseStd[ch] * localSums[channels + ch] + offset[ch] * localSums[ch];
         }
@@ -201,14 +200,14 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
             constant[ch] = xHatWeight * offset[ch] - a[ch] * sums[ch] / count;
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, dy.shape(), 'c');
-        layout.passes.combine(dy, a, centered, dWeight, constant, dx);
-        centered = null;
+        passes.inputGradient(a, dWeight, constant, dx);
 
         Gradient gradient = new DefaultGradient();
-        setGradient(gradient, GAMMA, java.util.Arrays.copyOfRange(localSums, channels, 2 * channels));
-        setGradient(gradient, BETA, java.util.Arrays.copyOfRange(localSums, 0, channels));
+        setGradient(gradient, GAMMA, Arrays.copyOfRange(localSums, channels, 2 * channels));
+        setGradient(gradient, BETA, Arrays.copyOfRange(localSums, 0, channels));
         setGradient(gradient, GLOBAL_MEAN, RunningStatistics.meanDelta(this, normalizedWith));
         setGradient(gradient, GLOBAL_VAR, RunningStatistics.varianceDelta(this, normalizedWith));
+        normalizedWith = null;
         return new Pair<>(gradient, dx);
     }
 
@@ -228,36 +227,37 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
         gradient.setGradientFor(key, view);
     }
 
-    /** How many channels the input has and where they lie in memory. */
-    private static final class ChannelLayout {
-        final int channels;
-        final ChannelPasses passes;
-
-        private ChannelLayout(int channels, int run) {
-            this.channels = channels;
-            this.passes = new ChannelPasses(channels, run);
+    /** This layer's passes for x, kept while x's precision and channel layout stay the same. */
+    private ChannelPasses passesFor(INDArray x) {
+        int channels = channelsOf(x);
+        if (channels != layerConf().getNOut()) {
+            throw new IllegalStateException(layerId() + ": expected " + layerConf().getNOut() + " channels, input has "
+                    + channels);
         }
-
-        static ChannelLayout of(INDArray x, CNN2DFormat format, long expectedChannels, String layerId) {
-            ChannelLayout layout;
-            if (x.rank() == 2) {
-                layout = new ChannelLayout((int) x.size(1), 1);
-            } else if (x.rank() == 4 && format == CNN2DFormat.NHWC) {
-                layout = new ChannelLayout((int) x.size(3), 1);
-            } else if (x.rank() == 4) {
-                layout = new ChannelLayout((int) x.size(1), (int) (x.size(2) * x.size(3)));
-            } else {
-                throw new IllegalStateException(layerId + ": batch norm takes [N, C] or 4-d convolutional input, got rank "
-                        + x.rank());
-            }
-            if (layout.channels != expectedChannels) {
-                throw new IllegalStateException(layerId + ": expected " + expectedChannels + " channels, input has "
-                        + layout.channels);
-            }
-            if (x.size(0) == 0) {
-                throw new IllegalStateException(layerId + ": empty minibatch");
-            }
-            return layout;
+        if (x.size(0) == 0) {
+            throw new IllegalStateException(layerId() + ": empty minibatch");
         }
+        int run = runOf(x);
+        if (passes == null || !passes.fits(dataType, channels, run)) {
+            passes = ChannelPasses.of(dataType, channels, run);
+        }
+        return passes;
+    }
+
+    /** The channel count of [N, C], NCHW or NHWC input. */
+    private int channelsOf(INDArray x) {
+        if (x.rank() == 2) {
+            return (int) x.size(1);
+        }
+        if (x.rank() == 4) {
+            return (int) x.size(layerConf().getCnn2DFormat() == CNN2DFormat.NHWC ? 3 : 1);
+        }
+        throw new IllegalStateException(layerId() + ": batch norm takes [N, C] or 4-d convolutional input, got rank "
+                + x.rank());
+    }
+
+    /** How many consecutive elements of x belong to one channel: H * W for NCHW, 1 for [N, C] and NHWC. */
+    private int runOf(INDArray x) {
+        return x.rank() == 4 && layerConf().getCnn2DFormat() != CNN2DFormat.NHWC ? (int) (x.size(2) * x.size(3)) : 1;
     }
 }
