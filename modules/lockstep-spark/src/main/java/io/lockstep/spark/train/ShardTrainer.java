@@ -101,10 +101,16 @@ public final class ShardTrainer {
                         break;
                     }
                 }
+                if (loop.nextStep < end) {
+                    break; // the listener stopped training within the epoch
+                }
                 network.setEpochCount(epoch + 1);
                 epochsRun++;
                 if (listener != null) {
                     listener.onEpochEnd(epoch);
+                }
+                if (loop.stopped) {
+                    break;
                 }
             }
         } finally {

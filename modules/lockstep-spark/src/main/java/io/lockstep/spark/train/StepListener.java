@@ -12,6 +12,14 @@ public interface StepListener {
      */
     void onStep(StepOutcome outcome, int epoch, double stepMillis, double driverMillis);
 
+    /**
+     * Asked after every {@link #onStep}: true ends training after that step, with the checkpoint and result of
+     * any end (early stopping at a target, a time budget). An epoch cut short this way does not count as run.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
     /** After the last step of an epoch (for example to evaluate the driver's model). */
     default void onEpochEnd(int epoch) {
     }

@@ -32,7 +32,7 @@ final class StepLoop implements StepHandler {
     long clipped;
     long examples;
     double lastLoss = Double.NaN;
-    /** The reply to the last step told the workers to stop. */
+    /** The reply to the last step told the workers to stop: training is over, or the listener stopped it. */
     boolean stopped;
     /** An error of the driver's own step (for example a non-finite step under the fail policy): not retried. */
     RuntimeException fatal;
@@ -81,12 +81,12 @@ final class StepLoop implements StepHandler {
         if (outcome.clipped()) {
             clipped++;
         }
-        stopped = step + 1 >= totalSteps;
-        StepReply reply = new StepReply(FlatVector.of(driver.network().params()), stopped);
         long now = System.nanoTime();
         if (listener != null) {
             listener.onStep(outcome, (int) (step / stepsPerEpoch), (now - lastReply) / 1e6, (now - begin) / 1e6);
         }
+        stopped = step + 1 >= totalSteps || listener != null && listener.stopRequested();
+        StepReply reply = new StepReply(FlatVector.of(driver.network().params()), stopped);
         lastReply = now;
         if (checkpoints != null && periodicCheckpointAt(nextStep)) {
             saveCheckpoint();
