@@ -50,7 +50,7 @@ public final class SyncBatchNormLayer extends BaseLayer<SyncBatchNormalization> 
 
     // The passes over this layer's tensors, kept from step to step; between a training forward pass and its
     // backward pass they hold d = x - shift.
-    private ChannelPasses passes;
+    private transient ChannelPasses passes;
     // Forward-pass state that the backward pass of the same step needs; normalizedWith is null outside a step.
     private double[] inverseStd;
     private double[] offset;
